@@ -1,0 +1,73 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode, problemFor } from './app-error.js';
+
+/** Fastify's own error codes for bodies it could not take. */
+const FASTIFY_BODY_ERRORS: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.PayloadTooLarge,
+  FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.MalformedBody,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.MalformedBody,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.MalformedBody,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.MalformedBody,
+  FST_ERR_CTP_INVALID_TYPE: ErrorCode.MalformedBody,
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId: string;
+  errors: { path: string; message: string }[];
+  [extra: string]: unknown;
+}
+
+/** Turns any thrown value into an RFC 9457 problem; unknown errors are logged and answered 500 without internals. */
+export function toProblem(err: unknown, requestId: string, log: (e: unknown) => void): Problem {
+  if (err instanceof AppError) {
+    const shape = problemFor(err.code);
+    return { type: `https://tocsin.dev/problems/${err.code}`, ...shape, detail: err.message, requestId, errors: err.errors, ...err.extra };
+  }
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && code in FASTIFY_BODY_ERRORS) {
+    const mapped = FASTIFY_BODY_ERRORS[code];
+    const shape = problemFor(mapped);
+    const detail = mapped === ErrorCode.PayloadTooLarge ? 'The request body is larger than 1 MiB; split the batch into smaller requests.' : (err as Error).message;
+    return { type: `https://tocsin.dev/problems/${mapped}`, ...shape, detail, requestId, errors: [] };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const title = status === 404 ? 'Not found' : err.message;
+    const detail = status === 404 ? 'No route matches this method and path; the API is described at /api/docs/openapi.json.' : err.message;
+    return { type: status === 404 ? 'https://tocsin.dev/problems/not-found' : 'about:blank', title, status, detail, requestId, errors: [] };
+  }
+  const status = (err as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { type: 'about:blank', title: 'Bad request', status, detail: (err as Error).message, requestId, errors: [] };
+  }
+  log(err);
+  return {
+    type: 'https://tocsin.dev/problems/internal',
+    title: 'Internal error',
+    status: 500,
+    detail: `Tocsin failed to handle this request; search the service log for requestId ${requestId}.`,
+    requestId,
+    errors: [],
+  };
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const problem = toProblem(exception, String(req.id), (e) =>
+      this.logger.error({ err: e, requestId: req.id }, 'unhandled error'),
+    );
+    void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+  }
+}

@@ -1,0 +1,4 @@
+import { Foundation1763800000000 } from '../../migrations/1763800000000-foundation.js';
+
+/** Every migration in `migrations/`, oldest first. A new migration file is added here too. */
+export const MIGRATIONS = [Foundation1763800000000];
