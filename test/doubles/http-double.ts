@@ -39,7 +39,7 @@ export interface HttpDouble {
   respondWith(reply: ReplySpec): void;
   /** Answer the next request with this reply, then go back to the standing reply. Calls queue. */
   respondOnce(reply: ReplySpec): void;
-  /** Go back to the provider's success reply and clear queued replies. */
+  /** Go back to the provider's success reply, clear queued replies and forget recorded requests. */
   reset(): void;
   /** Hold every following request without answering until `release()`. */
   hang(): void;
@@ -142,6 +142,7 @@ export async function startHttpDouble(success: ReplySpec): Promise<HttpDouble> {
     reset() {
       standing = success;
       queue.length = 0;
+      requests.length = 0;
     },
     hang() {
       hanging = true;
