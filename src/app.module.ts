@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -12,9 +12,15 @@ import { AuditMetrics } from './audit/audit.metrics.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditWriter } from './audit/audit.writer.js';
 import { CLOCK, type Clock } from './common/clock.js';
+import { INSTANCE_ID, ROOT_LOGGER } from './common/tokens.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { CONFIG_HOLDER } from './config/config.holder.js';
+import type { ConfigStore } from './config/config.store.js';
 import { Database } from './db/database.service.js';
+import { DeliveryOutboxRepository } from './delivery/delivery-outbox.repository.js';
 import { HealthController } from './ops/health.controller.js';
+import { ConfigReloadController } from './config/config-reload.controller.js';
+import { ConfigReloadService } from './config/config-reload.service.js';
 import { HttpMetrics } from './ops/http.metrics.js';
 import { METRICS_REGISTRY } from './ops/metrics.registry.js';
 
@@ -23,15 +29,46 @@ export interface AppDeps {
   logger: Logger;
   registry: Registry;
   clock: Clock;
+  config: ConfigStore;
+  /** Unique per process: the name workers claim rows under. */
+  instanceId: string;
 }
 
-/** The application, assembled from what `bootstrap` prepared (database, logger, metrics, clock). */
+export { INSTANCE_ID, ROOT_LOGGER };
+
+/**
+ * What every domain module may inject without importing it: the database, clock, metrics
+ * registry, running config, root logger, instance id, audit writer and the delivery outbox.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    const providers = [
+      { provide: DataSource, useValue: deps.dataSource },
+      { provide: METRICS_REGISTRY, useValue: deps.registry },
+      { provide: CLOCK, useValue: deps.clock },
+      { provide: CONFIG_HOLDER, useValue: deps.config },
+      { provide: ROOT_LOGGER, useValue: deps.logger },
+      { provide: INSTANCE_ID, useValue: deps.instanceId },
+      Database,
+      AuditRepository,
+      AuditMetrics,
+      AuditWriter,
+      DeliveryOutboxRepository,
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}
+
+/** The application, assembled from what `startTocsin` prepared. Domain modules are listed in `imports`. */
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        CoreModule.forRoot(deps),
         LoggerModule.forRoot({
           pinoHttp: {
             logger: deps.logger,
@@ -41,20 +78,14 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, ApiKeyController],
+      controllers: [HealthController, ApiKeyController, ConfigReloadController],
       providers: [
-        { provide: DataSource, useValue: deps.dataSource },
-        { provide: METRICS_REGISTRY, useValue: deps.registry },
-        { provide: CLOCK, useValue: deps.clock },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        Database,
         HttpMetrics,
         ApiKeyRepository,
         ApiKeyService,
-        AuditRepository,
-        AuditMetrics,
-        AuditWriter,
+        ConfigReloadService,
       ],
     };
   }

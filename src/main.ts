@@ -15,6 +15,10 @@ import { installHttpHooks, requestIdFor } from './ops/http-hooks.js';
 import { HttpMetrics } from './ops/http.metrics.js';
 import { createLogger } from './ops/logger.js';
 import { createRegistry } from './ops/metrics.registry.js';
+import { ConfigStore } from './config/config.store.js';
+import { formatIssue } from './config/config.errors.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -25,6 +29,8 @@ export interface StartOptions {
   /** Listen on this port (0 = a free one); default PORT or 8080. */
   port?: number;
   host?: string;
+  /** The running config; by default loaded from TOCSIN_CONFIG / ./tocsin.yml / the built-in default. */
+  config?: ConfigStore;
   /** Where the one-time admin key line goes (standard error by default). */
   announceKey?: (line: string) => void;
 }
@@ -42,6 +48,9 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const clock = options.clock ?? new SystemClock();
 
+  // The config first: an invalid file stops the start before anything else happens.
+  const config = options.config ?? openConfig(env, logger);
+
   let embedded: EmbeddedDatabase | null = null;
   let url = env.DATABASE_URL;
   if (!url) {
@@ -58,6 +67,7 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
   await migrate(dataSource, logger);
 
   const registry: Registry = createRegistry();
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFor(req.headers['x-request-id']),
@@ -65,7 +75,7 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
     trustProxy: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ dataSource, logger, registry, clock }),
+    AppModule.forRoot({ dataSource, logger, registry, clock, config, instanceId }),
     adapter,
     { bufferLogs: true },
   );
@@ -107,6 +117,17 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
       return closing;
     },
   };
+}
+
+function openConfig(env: NodeJS.ProcessEnv, logger: Logger): ConfigStore {
+  const store = ConfigStore.open({ env, cwd: process.cwd() });
+  if (store.usedDefault) {
+    logger.warn('no configuration file (TOCSIN_CONFIG unset and no ./tocsin.yml): every alert goes to the log channel; start from tocsin.example.yml');
+  } else {
+    logger.info({ configFile: store.path }, 'configuration loaded');
+  }
+  for (const warning of store.warnings) logger.warn({ configWarning: formatIssue(warning) }, 'configuration warning');
+  return store;
 }
 
 /** `npm start`: run until SIGTERM/SIGINT, then shut down within 30 s and exit 0. */

@@ -38,9 +38,19 @@ export function toProblem(err: unknown, requestId: string, log: (e: unknown) => 
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
-    const title = status === 404 ? 'Not found' : err.message;
-    const detail = status === 404 ? 'No route matches this method and path; the API is described at /api/docs/openapi.json.' : err.message;
-    return { type: status === 404 ? 'https://tocsin.dev/problems/not-found' : 'about:blank', title, status, detail, requestId, errors: [] };
+    if (status === 404) {
+      const detail = 'No route matches this method and path; the API is described at /api/docs/openapi.json.';
+      return { type: 'https://tocsin.dev/problems/not-found', title: 'Not found', status, detail, requestId, errors: [] };
+    }
+    if (status === 400) {
+      // The framework's own 400s come from bodies it could not parse.
+      const detail = `${err.message}. Send a JSON body with content-type application/json.`;
+      return { type: `https://tocsin.dev/problems/${ErrorCode.MalformedBody}`, ...problemFor(ErrorCode.MalformedBody), detail, requestId, errors: [] };
+    }
+    if (status === 413) {
+      return toProblem(new AppError(ErrorCode.PayloadTooLarge, 'The request body is larger than 1 MiB; split the batch into smaller requests.'), requestId, log);
+    }
+    return { type: 'about:blank', title: err.message, status, detail: err.message, requestId, errors: [] };
   }
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
