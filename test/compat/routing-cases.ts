@@ -162,3 +162,21 @@ export function generateLabelSets(c: RoutingCase, count: number, seed: number): 
   }
   return out;
 }
+
+/** Label sets posted to the real Alertmanager: plain, unicode, escapes, many labels, prefix-sharing names. */
+export function fingerprintLabelSets(): Record<string, string>[] {
+  const sets: Record<string, string>[] = [
+    { alertname: 'HighLatency' },
+    { alertname: 'DiskFull', instance: 'db-1:9100', job: 'node', severity: 'critical' },
+    { alertname: 'Unicode', city: 'Zürich', snow: '☃', emoji: '🔥🚒', cjk: '日本語のラベル', rtl: 'שלום' },
+    { alertname: 'Escapes', quote: 'say "hi"', backslash: 'C:\\temp\\x', newline: 'line1\nline2', tab: 'a\tb' },
+    { alertname: 'Spaces', nbsp: 'a\u00a0b', lead: ' padded ', control: 'bell\u0007' },
+    { alertname: 'Prefixes', a: '1', a1: '2', a_b: '3', aB: '4', A: '5', _x: '6' },
+    { alertname: 'Long', value: 'x'.repeat(500) },
+    { alertname: 'Empty', dropped: '' },
+  ];
+  for (let i = 0; i < 30; i++) {
+    sets.push({ alertname: `Generated${i % 7}`, instance: `host-${i}.example.com:9100`, severity: ['critical', 'warning', 'info'][i % 3], shard: String(i * 7919), ...(i % 4 === 0 ? { team: 'Ωmega' } : {}) });
+  }
+  return sets;
+}
