@@ -1,0 +1,53 @@
+/**
+ * Token buckets shared by every replica: one bucket per target (channel + recipient) and, when
+ * the config sets `global_rate_limit`, one per channel. A delivery may go only when every bucket
+ * it touches has a token; otherwise it waits `waitMs` (rescheduled, never dropped).
+ */
+import type { Channel } from '../../channels/channel-adapter.js';
+import type { GlobalRateLimitConfig, RateLimitConfig } from '../../config/config.types.js';
+
+export interface BucketSpec {
+  /** Storage key, e.g. `target:slack:#alerts-ops` or `global:sms`. */
+  key: string;
+  /** Tokens added per millisecond. */
+  ratePerMs: number;
+  /** Capacity of the bucket. */
+  burst: number;
+}
+
+export interface TakeResult {
+  granted: boolean;
+  /** When not granted: how long until a token can be there (≥ 1 ms). */
+  waitMs: number;
+}
+
+export interface RateLimiter {
+  /** Takes one token from every bucket, or none of them. */
+  take(buckets: readonly BucketSpec[]): Promise<TakeResult>;
+  close(): Promise<void>;
+}
+
+export const RATE_LIMITER = Symbol('RateLimiter');
+
+/** The buckets one delivery to `recipient` over `channel` needs. */
+export function bucketsFor(
+  channel: Channel,
+  recipient: string,
+  limit: RateLimitConfig,
+  global: GlobalRateLimitConfig | null,
+): BucketSpec[] {
+  const buckets: BucketSpec[] = [];
+  if (limit.rate > 0 && limit.per_ms > 0) {
+    buckets.push({ key: `target:${channel}:${recipient}`, ratePerMs: limit.rate / limit.per_ms, burst: Math.max(1, limit.burst) });
+  }
+  if (global && global.rate > 0 && global.per_ms > 0) {
+    buckets.push({ key: `global:${channel}`, ratePerMs: global.rate / global.per_ms, burst: Math.max(1, Math.ceil(global.rate)) });
+  }
+  return buckets;
+}
+
+/** Milliseconds until a bucket holding `tokens` has one whole token. */
+export function msUntilToken(tokens: number, ratePerMs: number): number {
+  if (tokens >= 1) return 0;
+  return Math.max(1, Math.ceil((1 - tokens) / ratePerMs));
+}
