@@ -73,6 +73,8 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFor(req.headers['x-request-id']),
     requestIdHeader: false,
     trustProxy: false,
+    // During shutdown, requests already on open connections are served, not refused with 503.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ dataSource, logger, registry, clock, config, instanceId }),

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { envWithout, freePort, httpOk, spawnService, waitFor } from '../../setup/process.js';
+import { TEST_ADMIN_TOKEN } from '../../setup/app.js';
+
+const KEY_LINE = /Tocsin admin key \(shown once\): (tocsin_\S+)/g;
+
+describe('the service as `npm start` runs it', () => {
+  it('should start on an embedded PostgreSQL, show the admin key once, and keep keys across a restart', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tocsin-embedded-'));
+    const env = {
+      ...envWithout('DATABASE_URL', 'TOCSIN_ADMIN_TOKEN', 'TOCSIN_CONFIG'),
+      TOCSIN_DATA_DIR: join(home, 'data'),
+      TOCSIN_EMBEDDED_PG_PORT: String(await freePort()),
+    };
+    let relocated: string | null = null;
+    try {
+      const first = await spawnService(env);
+      await waitFor(() => httpOk(`${first.url}/readyz`), 60_000, 'readyz on the embedded database');
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+      const keys = [...first.stderr().matchAll(KEY_LINE)].map((m) => m[1]);
+      expect(keys).toHaveLength(1);
+      relocated = /"dataDir":"(\/var\/lib\/tocsin\/[^"]+)"/.exec(first.stdout())?.[1] ?? null;
+      const created = await fetch(`${first.url}/api/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys[0]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'survivor', scopes: ['alerts:read'] }),
+      });
+      expect(created.status).toBe(201);
+      const { key } = (await created.json()) as { key: string };
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+
+      const second = await spawnService(env);
+      await waitFor(() => httpOk(`${second.url}/readyz`), 60_000, 'readyz after restart');
+      const who = await fetch(`${second.url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${key}` } });
+      expect(who.status).toBe(200);
+      expect([...second.stderr().matchAll(KEY_LINE)]).toHaveLength(0);
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      if (relocated) rmSync(relocated, { recursive: true, force: true });
+    }
+  }, 150_000);
+
+  it('should exit 0 within 30 s on SIGTERM under load, answering no accepted request with a 5xx', async () => {
+    const svc = await spawnService({ ...envWithout('TOCSIN_CONFIG'), TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    await waitFor(() => httpOk(`${svc.url}/readyz`), 60_000, 'readyz');
+    const statuses: number[] = [];
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        try {
+          const res = await fetch(`${svc.url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+          statuses.push(res.status);
+          await res.arrayBuffer();
+        } catch {
+          // refused once the server stopped listening: the request was never accepted
+          if (svc.child.exitCode !== null) return;
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, worker));
+    await waitFor(() => statuses.length > 200, 30_000, 'some load');
+    const signalledAt = Date.now();
+    svc.child.kill('SIGTERM');
+    const exit = await svc.exited;
+    stop = true;
+    await load;
+    expect(exit.code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(30_000);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  }, 120_000);
+});
