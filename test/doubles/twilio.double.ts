@@ -54,11 +54,7 @@ export async function startTwilioDouble(): Promise<TwilioDouble> {
       },
     };
   });
-  return Object.assign(double, {
-    get messages() {
-      return double.requests
-        .filter((r) => MESSAGES_PATH.test(r.path))
-        .map((r) => Object.fromEntries(r.form.entries()));
-    },
-  });
+  return Object.defineProperty(double, 'messages', {
+    get: () => double.requests.filter((r) => MESSAGES_PATH.test(r.path)).map((r) => Object.fromEntries(r.form.entries())),
+  }) as TwilioDouble;
 }

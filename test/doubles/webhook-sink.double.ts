@@ -22,9 +22,7 @@ export interface WebhookSinkDouble extends HttpDouble {
 
 export async function startWebhookSinkDouble(): Promise<WebhookSinkDouble> {
   const double = await startHttpDouble({ status: 200, body: '' });
-  return Object.assign(double, {
-    get payloads() {
-      return double.requests.map((r) => r.json as WebhookV4Payload);
-    },
-  });
+  return Object.defineProperty(double, 'payloads', {
+    get: () => double.requests.map((r) => r.json as WebhookV4Payload),
+  }) as WebhookSinkDouble;
 }

@@ -11,6 +11,9 @@ import { TransportFailure } from '../classify.js';
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
 
+/** The shared keep-alive agents, for SDKs that take an agent (Twilio's axios). */
+export const keepAliveAgents = { http: httpAgent, https: httpsAgent } as const;
+
 /** Closes the keep-alive sockets (shutdown). */
 export function closeHttpAgents(): void {
   httpAgent.destroy();
