@@ -292,3 +292,26 @@ describe('redactConfig', () => {
     expect(yaml).toContain('receiver: log');
   });
 });
+
+describe('Slack targets', () => {
+  it('should take a bot token from Alertmanager http_config form and need a channel', () => {
+    const text = `route: { receiver: r }
+receivers:
+  - name: r
+    slack_configs:
+      - api_url: https://slack.com/api/chat.postMessage
+        channel: "#ops"
+        http_config: { authorization: { credentials: xoxb-123 } }
+      - bot_token: xoxb-456
+`;
+    const r = loadConfigFromText(text, { env: {}, baseDir: REPO });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map(formatIssue)).toEqual(['receivers[0].slack_configs[1].channel: channel is required when sending with a bot token']);
+  });
+
+  it('should fall back to global.slack_api_url', () => {
+    const { config } = okConfig('global: { slack_api_url: "https://hooks.slack.com/services/G/G/G" }\nroute: { receiver: r }\nreceivers: [{ name: r, slack_configs: [{ channel: "#x" }] }]\n');
+    expect(config.receivers[0].slack_configs[0]).toMatchObject({ api_url: 'https://hooks.slack.com/services/G/G/G', bot_token: null });
+  });
+});

@@ -94,6 +94,9 @@ export class ReceiverBuilder {
     if (botToken !== null && apiUrl === null && (c.channel === null || c.channel === undefined || c.channel === '')) {
       this.issues.error([...path, 'channel'], 'channel is required when sending with a bot token');
     }
+    if (c.channel && c.channel.includes('{{')) {
+      this.issues.warn([...path, 'channel'], 'channel is sent as written: templates are not expanded in channel names');
+    }
     const t = (key: keyof SlackConfigInput & string): TemplateField => this.fields.template([...path, key], c[key] as string | null | undefined);
     return {
       send_resolved: c.send_resolved ?? false,
