@@ -72,9 +72,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger: deps.logger,
-            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-            customProps: (req) => ({ requestId: (req as { id?: unknown }).id }),
-            quietReqLogger: true,
+            // Requests are logged by the Fastify hook in src/ops/http-hooks.ts.
+            autoLogging: false,
           },
         }),
       ],

@@ -82,7 +82,7 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
     { bufferLogs: true },
   );
   app.useLogger(app.get(PinoNestLogger));
-  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics));
+  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics), logger);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envWithout, freePort, httpOk, spawnService, waitFor } from '../../setup/process.js';
-import { TEST_ADMIN_TOKEN } from '../../setup/app.js';
+import { TEST_ADMIN_TOKEN, writeConfigFile } from '../../setup/app.js';
 
 const KEY_LINE = /Tocsin admin key \(shown once\): (tocsin_\S+)/g;
 
@@ -73,4 +74,26 @@ describe('the service as `npm start` runs it', () => {
     expect(Date.now() - signalledAt).toBeLessThan(30_000);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
   }, 120_000);
+
+  it('should reload the config on SIGHUP and audit it as the system', async () => {
+    const path = writeConfigFile('route: { receiver: a }\nreceivers: [{ name: a, log_configs: [{}] }]\n');
+    const svc = await spawnService({ ...process.env, TOCSIN_CONFIG: path, TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    await waitFor(() => httpOk(`${svc.url}/readyz`), 60_000, 'readyz');
+    writeFileSync(path, 'route: { receiver: b }\nreceivers: [{ name: b, log_configs: [{}] }]\n');
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      svc.child.kill('SIGHUP');
+      await waitFor(async () => {
+        const { rows } = await client.query(
+          `SELECT details FROM audit_log WHERE action = 'config.reload' AND actor_key_name = 'system' AND details->>'trigger' = 'SIGHUP' AND details->>'ok' = 'true'`,
+        );
+        return rows.length > 0;
+      }, 15_000, 'the SIGHUP reload in the audit log');
+    } finally {
+      await client.end();
+      svc.child.kill('SIGTERM');
+      await svc.exited;
+    }
+  }, 90_000);
 });
