@@ -88,6 +88,26 @@ function describe(outcome: HttpOutcome): string {
   return redacted.length > MAX_ERROR_LENGTH ? `${redacted.slice(0, MAX_ERROR_LENGTH - 1)}…` : redacted;
 }
 
+/** The result for a failure of a known kind: retry for provider-side trouble and rate limits, poison otherwise. */
+export function resultForFailure(
+  reason: FailureReason,
+  base: { provider: string; providerStatus?: number; providerCode?: string },
+  error: string,
+  retryAfterMs?: number,
+): SendResult {
+  switch (reason) {
+    case FailureReason.RateLimited:
+      return { ...base, outcome: SendOutcome.Retry, error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    case FailureReason.Timeout:
+    case FailureReason.Connection:
+    case FailureReason.ServerError:
+      return { ...base, outcome: SendOutcome.Retry, error };
+    case FailureReason.Authentication:
+    case FailureReason.Rejected:
+      return { ...base, outcome: SendOutcome.Poison, error };
+  }
+}
+
 /**
  * 2xx → delivered; timeout, connection error, 5xx, 408 → retry; 429 → retry not before
  * `Retry-After`; any other status → poison with the provider's (redacted) error text.
@@ -100,18 +120,6 @@ export function classifyHttpOutcome(outcome: HttpOutcome, now: Date): SendResult
   };
   const reason = failureReasonOf(outcome);
   if (reason === undefined) return { ...base, outcome: SendOutcome.Delivered };
-  const error = describe(outcome);
-  switch (reason) {
-    case FailureReason.RateLimited: {
-      const retryAfterMs = parseRetryAfter(outcome.retryAfter, now);
-      return { ...base, outcome: SendOutcome.Retry, error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    }
-    case FailureReason.Timeout:
-    case FailureReason.Connection:
-    case FailureReason.ServerError:
-      return { ...base, outcome: SendOutcome.Retry, error };
-    case FailureReason.Authentication:
-    case FailureReason.Rejected:
-      return { ...base, outcome: SendOutcome.Poison, error };
-  }
+  const retryAfterMs = reason === FailureReason.RateLimited ? parseRetryAfter(outcome.retryAfter, now) : undefined;
+  return resultForFailure(reason, base, describe(outcome), retryAfterMs);
 }
