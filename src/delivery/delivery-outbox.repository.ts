@@ -14,9 +14,10 @@ export class DeliveryOutboxRepository {
          (channel, recipient, receiver, target_key, group_id, group_key, fingerprints, payload, created_at, due_at, next_attempt_at, status)
        SELECT r.channel, r.recipient, r.receiver, r.target_key, r.group_id, r.group_key,
               ARRAY(SELECT jsonb_array_elements_text(r.fingerprints)), r.payload, r.due_at, r.due_at, r.due_at, 'pending'
-         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS r(
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
               channel text, recipient text, receiver text, target_key text, group_id bigint, group_key text,
-              fingerprints jsonb, payload jsonb, due_at timestamptz, ord bigint)
+              fingerprints jsonb, payload jsonb, due_at timestamptz))
+              WITH ORDINALITY AS r(channel, recipient, receiver, target_key, group_id, group_key, fingerprints, payload, due_at, ord)
         ORDER BY ord
        RETURNING id::text`,
       [

@@ -45,6 +45,13 @@ interface ClaimedRow {
   is_summary: boolean;
 }
 
+/** Rows of an UPDATE … RETURNING (TypeORM's postgres driver answers `[rows, affected]` for UPDATE). */
+export async function updateReturning<T>(tx: Tx, text: string, params: unknown[]): Promise<T[]> {
+  const result = (await sql<unknown>(tx, text, params)) as unknown[];
+  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}
+
 /** The `ops_state` row that holds the pause switch; the claim query reads it. */
 export const PAUSE_STATE_NAME = 'delivery.pause';
 
@@ -63,7 +70,7 @@ export class DeliveryRepository {
    */
   async claimDue(tx: Tx, worker: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
-    const rows = await sql<ClaimedRow>(
+    const rows = await updateReturning<ClaimedRow>(
       tx,
       `WITH locked AS (
          SELECT id FROM alert_deliveries
@@ -145,7 +152,7 @@ export class DeliveryRepository {
   /** Gives claimed rows back unsent (shutdown): pending and due at once. Returns the ids released. */
   async release(tx: Tx, ids: readonly string[], worker: string): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await sql<{ id: string }>(
+    const rows = await updateReturning<{ id: string }>(
       tx,
       `UPDATE alert_deliveries SET status = 'pending', claimed_by = NULL, lease_until = NULL
         WHERE id = ANY($1::bigint[]) AND status = 'sending' AND claimed_by = $2
@@ -208,5 +215,15 @@ export class DeliveryRepository {
       [DeliveryStatus.Pending],
     );
     return rows[0]?.ms ?? null;
+  }
+
+  /** Poison deliveries per channel (the poison partial index answers it). */
+  async poisonCounts(tx: Tx): Promise<Map<string, number>> {
+    const rows = await sql<{ channel: string; n: number }>(
+      tx,
+      `SELECT channel, count(*)::int AS n FROM alert_deliveries WHERE status = $1 GROUP BY channel`,
+      [DeliveryStatus.Poison],
+    );
+    return new Map(rows.map((r) => [r.channel, r.n]));
   }
 }

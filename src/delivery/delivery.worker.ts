@@ -1,0 +1,233 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { INSTANCE_ID, ROOT_LOGGER } from '../common/tokens.js';
+import { CONFIG_HOLDER, type ConfigHolder } from '../config/config.holder.js';
+import { Database } from '../db/database.service.js';
+import { CoalesceService } from './coalesce.service.js';
+import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery.options.js';
+import { DeliveryListener } from './delivery.listener.js';
+import { DeliveryMetrics, DeliveryMetricOutcome } from './delivery.metrics.js';
+import { DeliveryProcessor } from './delivery.processor.js';
+import { type ClaimedDelivery, DeliveryRepository } from './delivery.repository.js';
+import { AttemptOutcome } from './delivery.types.js';
+
+interface InFlight {
+  row: ClaimedDelivery;
+  abort: AbortController;
+  done: Promise<void>;
+  startedAt: Date;
+}
+
+/**
+ * The claim loop of one process: woken at once by NOTIFY (new or re-pended deliveries, a resume)
+ * and by a slow poll, it claims as many due deliveries as it has free slots (bounded concurrency)
+ * and hands each to the processor. Between claims it folds crowded chat/SMS/email targets.
+ * On shutdown it stops claiming, lets in-flight sends finish within attempt_timeout, and
+ * releases whatever is left (sending → pending, attempt outcome `released`).
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private running = false;
+  private loopDone: Promise<void> | null = null;
+  private readonly inFlight = new Map<string, InFlight>();
+  private wakeRequested = false;
+  private wakeUp: (() => void) | null = null;
+  private listener: DeliveryListener | null = null;
+  private lastCoalesce = 0;
+  private idleWaiters: Array<() => void> = [];
+  private lastClaimEmpty = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: DeliveryRepository,
+    private readonly processor: DeliveryProcessor,
+    private readonly coalescer: CoalesceService,
+    private readonly metrics: DeliveryMetrics,
+    @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
+    @Inject(CONFIG_HOLDER) private readonly config: ConfigHolder,
+    @Inject(INSTANCE_ID) private readonly worker: string,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.enabled) this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const url = (this.db.source.options as { url?: string }).url;
+    if (url) {
+      this.listener = new DeliveryListener(url, () => this.wake(), this.logger);
+      this.listener.start();
+    }
+    this.loopDone = this.loop();
+    this.logger.info({ worker: this.worker, concurrency: this.options.concurrency }, 'delivery worker started');
+  }
+
+  /** Claims at once instead of waiting for the next poll. */
+  wake(): void {
+    this.wakeRequested = true;
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  /** Resolves when nothing is in flight and the last claim found nothing due (tests). */
+  async whenIdle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.inFlight.size === 0 && this.lastClaimEmpty && !this.wakeRequested)) {
+      if (Date.now() > deadline) throw new Error(`delivery worker not idle after ${timeoutMs} ms (${this.inFlight.size} in flight)`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.listener?.stop();
+    this.listener = null;
+    await this.loopDone;
+    await this.drain();
+    this.logger.info({ worker: this.worker }, 'delivery worker stopped');
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.wakeRequested = false;
+      let claimedAll = false;
+      try {
+        await this.maybeCoalesce();
+        const free = this.options.concurrency - this.inFlight.size;
+        if (free > 0) {
+          const leaseMs = this.leaseMs();
+          const rows = await this.db.transaction((tx) => this.repo.claimDue(tx, this.worker, free, leaseMs));
+          this.lastClaimEmpty = rows.length === 0;
+          for (const row of rows) this.dispatch(row);
+          claimedAll = rows.length === free;
+        }
+      } catch (err) {
+        this.logger.error({ err: { message: (err as Error).message } }, 'delivery claim failed; retrying at the next poll');
+      }
+      this.notifyIdle();
+      if (!this.running) break;
+      if (claimedAll || this.wakeRequested) continue;
+      await this.sleep(await this.nextPollMs());
+    }
+  }
+
+  private dispatch(row: ClaimedDelivery): void {
+    const abort = new AbortController();
+    const entry: InFlight = { row, abort, startedAt: new Date(), done: Promise.resolve() };
+    entry.done = this.processor
+      .process(row, abort.signal)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // The row stays claimed; its lease runs out and a worker claims it again.
+          this.logger.error({ deliveryId: row.id, err: { message: (err as Error).message } }, 'delivery processing failed');
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(row.id);
+        this.wake();
+      });
+    this.inFlight.set(row.id, entry);
+  }
+
+  private async maybeCoalesce(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastCoalesce < this.options.coalesceEveryMs) return;
+    this.lastCoalesce = now;
+    await this.coalescer.run();
+  }
+
+  private async nextPollMs(): Promise<number> {
+    if (this.inFlight.size >= this.options.concurrency) return this.options.pollMs;
+    try {
+      const ms = await this.repo.msUntilNextDue(this.db.reader);
+      if (ms === null) return this.options.pollMs;
+      return Math.max(5, Math.min(this.options.pollMs, Math.ceil(ms)));
+    } catch {
+      return this.options.pollMs;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private notifyIdle(): void {
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Lease = attempt timeout + max(5 s, attempt timeout): a live worker always settles first. */
+  private leaseMs(): number {
+    const timeout = this.config.current().delivery.attempt_timeout_ms;
+    return timeout + Math.max(5000, timeout);
+  }
+
+  /** Lets in-flight sends finish within attempt_timeout, then releases the rest. */
+  private async drain(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    const graceMs = this.config.current().delivery.attempt_timeout_ms + 500;
+    const all = Promise.all([...this.inFlight.values()].map((f) => f.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    const left = [...this.inFlight.values()];
+    if (left.length === 0) return;
+    try {
+      await this.db.transaction(async (tx) => {
+        const released = await this.repo.release(
+          tx,
+          left.map((f) => f.row.id),
+          this.worker,
+        );
+        const byId = new Map(left.map((f) => [f.row.id, f]));
+        await this.repo.recordAttempts(
+          tx,
+          released.map((id) => ({
+            deliveryId: id,
+            startedAt: byId.get(id)?.startedAt ?? new Date(),
+            durationMs: Date.now() - (byId.get(id)?.startedAt.getTime() ?? Date.now()),
+            outcome: AttemptOutcome.Released,
+            provider: byId.get(id)?.row.channel ?? 'tocsin',
+            error: 'released unsent at shutdown',
+            worker: this.worker,
+          })),
+        );
+        for (const id of released) this.metrics.deliveries.inc({ channel: byId.get(id)?.row.channel ?? 'unknown', outcome: DeliveryMetricOutcome.Released });
+      });
+    } catch (err) {
+      this.logger.error({ err: { message: (err as Error).message } }, 'could not release in-flight deliveries; their leases will expire');
+    }
+    for (const f of left) f.abort.abort();
+    await Promise.race([Promise.all(left.map((f) => f.done)), new Promise((r) => setTimeout(r, 1000))]);
+  }
+}
