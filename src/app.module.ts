@@ -8,6 +8,7 @@ import { ApiKeyController } from './auth/api-key.controller.js';
 import { ApiKeyRepository } from './auth/api-key.repository.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditMetrics } from './audit/audit.metrics.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditWriter } from './audit/audit.writer.js';
@@ -76,6 +77,7 @@ export class AppModule {
             autoLogging: false,
           },
         }),
+        AlertsModule,
       ],
       controllers: [HealthController, ApiKeyController, ConfigReloadController],
       providers: [
