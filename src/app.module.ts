@@ -10,6 +10,7 @@ import { ApiKeyService } from './auth/api-key.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditMetrics } from './audit/audit.metrics.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditWriter } from './audit/audit.writer.js';
 import { CLOCK, type Clock } from './common/clock.js';
@@ -18,11 +19,14 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { CONFIG_HOLDER } from './config/config.holder.js';
 import type { ConfigStore } from './config/config.store.js';
 import { Database } from './db/database.service.js';
+import { DeliveriesModule } from './delivery/deliveries.module.js';
 import { DeliveryOutboxRepository } from './delivery/delivery-outbox.repository.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
 import { HealthController } from './ops/health.controller.js';
 import { ConfigReloadController } from './config/config-reload.controller.js';
 import { ConfigReloadService } from './config/config-reload.service.js';
 import { HttpMetrics } from './ops/http.metrics.js';
+import { RetentionModule } from './ops/retention.module.js';
 import { METRICS_REGISTRY } from './ops/metrics.registry.js';
 
 export interface AppDeps {
@@ -78,6 +82,10 @@ export class AppModule {
           },
         }),
         AlertsModule,
+        DeliveryModule,
+        DeliveriesModule,
+        AuditModule,
+        RetentionModule,
       ],
       controllers: [HealthController, ApiKeyController, ConfigReloadController],
       providers: [

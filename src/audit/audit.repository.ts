@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type Tx } from '../db/tx.js';
-import { GENESIS_HASH } from './audit.types.js';
+import { type AuditEntry, type AuditFilter, GENESIS_HASH } from './audit.types.js';
 
 /** Transaction-level advisory lock: appends are serialised across replicas, so id order is chain order. */
 const AUDIT_CHAIN_LOCK = 7_361_002;
@@ -60,4 +60,72 @@ export class AuditRepository {
       [afterId, limit],
     );
   }
+
+  /** Entries matching the filter, newest first, with id below `beforeId` (and at most `maxId`). */
+  async list(tx: Tx, f: AuditFilter, limit: number, beforeId: string | null, maxId: string | null = null): Promise<AuditEntry[]> {
+    const { where, params } = filterWhere(f);
+    if (beforeId !== null) {
+      params.push(beforeId);
+      where.push(`id < $${params.length}::bigint`);
+    }
+    if (maxId !== null) {
+      params.push(maxId);
+      where.push(`id <= $${params.length}::bigint`);
+    }
+    params.push(limit);
+    const rows = await sql<AuditRow>(
+      tx,
+      `SELECT id::text, at, actor_key_id::text, actor_key_name, action, target, request_id, details, prev_hash, hash
+         FROM audit_log WHERE ${where.length ? where.join(' AND ') : 'TRUE'} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toEntry);
+  }
+
+  /** How many entries match and the highest matching id (the bound of an export started now). */
+  async countMatching(tx: Tx, f: AuditFilter): Promise<{ count: number; maxId: string | null }> {
+    const { where, params } = filterWhere(f);
+    const [row] = await sql<{ n: string; max_id: string | null }>(
+      tx,
+      `SELECT count(*)::text AS n, max(id)::text AS max_id FROM audit_log WHERE ${where.length ? where.join(' AND ') : 'TRUE'}`,
+      params,
+    );
+    return { count: Number(row.n), maxId: row.max_id };
+  }
+}
+
+function filterWhere(f: AuditFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.from !== undefined) {
+    params.push(f.from);
+    where.push(`at >= $${params.length}`);
+  }
+  if (f.to !== undefined) {
+    params.push(f.to);
+    where.push(`at < $${params.length}`);
+  }
+  if (f.action !== undefined) {
+    params.push(f.action);
+    where.push(`action = $${params.length}`);
+  }
+  if (f.actor !== undefined) {
+    params.push(f.actor);
+    where.push(`(actor_key_name = $${params.length} OR actor_key_id::text = $${params.length})`);
+  }
+  return { where, params };
+}
+
+export function toEntry(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    actor: { keyId: r.actor_key_id, keyName: r.actor_key_name },
+    action: r.action,
+    target: r.target,
+    requestId: r.request_id,
+    details: r.details,
+    hash: r.hash,
+    prevHash: r.prev_hash,
+  };
 }

@@ -36,3 +36,17 @@ export interface AuditEntry {
 
 /** The chain starts from this value. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** Filters of the audit list and export; `actor` is a key name or a key id. */
+export interface AuditFilter {
+  from?: Date;
+  to?: Date;
+  action?: AuditAction;
+  actor?: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBadId: string | null;
+}
