@@ -17,6 +17,8 @@ export interface PreparedSend {
 }
 
 export interface DeliveryTransport {
+  /** False when no channel adapters are available: the worker then does not start. */
+  readonly ready: boolean;
   prepare(config: TocsinConfig, ref: TargetRef): PreparedSend | undefined;
 }
 

@@ -4,6 +4,7 @@ import { INSTANCE_ID, ROOT_LOGGER } from '../common/tokens.js';
 import { CONFIG_HOLDER, type ConfigHolder } from '../config/config.holder.js';
 import { Database } from '../db/database.service.js';
 import { CoalesceService } from './coalesce.service.js';
+import { DELIVERY_TRANSPORT, type DeliveryTransport } from './delivery-transport.js';
 import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery.options.js';
 import { DeliveryListener } from './delivery.listener.js';
 import { DeliveryMetrics, DeliveryMetricOutcome } from './delivery.metrics.js';
@@ -44,13 +45,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly coalescer: CoalesceService,
     private readonly metrics: DeliveryMetrics,
     @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
+    @Inject(DELIVERY_TRANSPORT) private readonly transport: DeliveryTransport,
     @Inject(CONFIG_HOLDER) private readonly config: ConfigHolder,
     @Inject(INSTANCE_ID) private readonly worker: string,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.enabled) this.start();
+    if (this.options.enabled && this.transport.ready) this.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -83,6 +85,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Resolves when nothing is in flight and the last claim found nothing due (tests). */
   async whenIdle(timeoutMs = 10_000): Promise<void> {
+    if (!this.running) throw new Error('the delivery worker is not running (TOCSIN_WORKERS=0, or no channel adapters)');
     const deadline = Date.now() + timeoutMs;
     while (!(this.inFlight.size === 0 && this.lastClaimEmpty && !this.wakeRequested)) {
       if (Date.now() > deadline) throw new Error(`delivery worker not idle after ${timeoutMs} ms (${this.inFlight.size} in flight)`);
