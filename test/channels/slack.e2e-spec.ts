@@ -1,6 +1,7 @@
 import { SystemClock } from '../../src/common/clock.js';
 import { SendOutcome, type SendResult } from '../../src/channels/channel-adapter.js';
 import { SlackAdapter } from '../../src/channels/slack/slack.adapter.js';
+import { compileTemplate } from '../../src/channels/templates/template-engine.js';
 import { makeNotificationData } from '../factories/notification.factory.js';
 import { makeSendContext } from '../factories/send-context.factory.js';
 import { slackApiReplies, slackArgs, SLACK_CHANNEL_ID, type SlackApiDouble, startSlackApiDouble } from '../doubles/slack-api.double.js';
@@ -96,7 +97,7 @@ describe(SlackAdapter.name, () => {
     afterEach(() => slack.reset());
     afterAll(async () => slack.close());
 
-    const target = () => ({ receiver: 'ops-slack', botToken: BOT_TOKEN, apiBaseUrl: slack.apiUrl, channel: '#alerts-ops', username: 'tocsin' });
+    const target = () => ({ receiver: 'ops-slack', botToken: BOT_TOKEN, apiBaseUrl: slack.apiUrl, channel: '#alerts-ops', username: compileTemplate('tocsin') });
 
     it('should post, then update the same message when the group resolves', async () => {
       const posted = await adapter.send(target(), makeNotificationData(), makeSendContext());

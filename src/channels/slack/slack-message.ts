@@ -37,6 +37,7 @@ export type SlackBlock =
 export interface SlackAttachment {
   color: string;
   fallback: string;
+  pretext?: string;
   blocks: SlackBlock[];
 }
 
@@ -55,6 +56,9 @@ export interface SlackMessageOverrides {
   titleLink?: string;
   text?: string;
   color?: string;
+  pretext?: string;
+  fallback?: string;
+  footer?: string;
   channel?: string;
   username?: string;
   iconEmoji?: string;
@@ -141,6 +145,7 @@ export function buildSlackMessage(data: NotificationData, overrides: SlackMessag
   if (commonLabels.length > 0) details.push(kvLine('Labels', commonLabels));
   if (annotations.length > 0) details.push(kvLine('Annotations', annotations));
   if (details.length > 0) tail.push({ type: 'context', elements: [mrkdwn(details.join('\n'))] });
+  if (overrides.footer) tail.push({ type: 'context', elements: [mrkdwn(overrides.footer)] });
   const buttons: Array<{ type: 'button'; text: SlackTextObject; url: string; action_id: string }> = [];
   const runbook = runbookLink(data);
   const firstSource = data.alerts.find((a) => safeUrl(a.generatorURL))?.generatorURL;
@@ -169,11 +174,10 @@ export function buildSlackMessage(data: NotificationData, overrides: SlackMessag
   if (hiddenAlerts > 0) body.push({ type: 'context', elements: [mrkdwn(`${andMore(hiddenAlerts)} alerts`)] });
   else if (hiddenLines > 0) body.push({ type: 'context', elements: [mrkdwn(`${andMore(hiddenLines)} lines`)] });
 
-  const fallback = truncate(summary ? `${title}: ${summary}` : title, SLACK_MAX_FALLBACK_TEXT);
-  const message: SlackMessage = {
-    text: fallback,
-    attachments: [{ color: overrides.color ?? slackColour(data), fallback, blocks: [...head, ...body, ...tail] }],
-  };
+  const fallback = truncate(overrides.fallback ?? (summary ? `${title}: ${summary}` : title), SLACK_MAX_FALLBACK_TEXT);
+  const attachment: SlackAttachment = { color: overrides.color ?? slackColour(data), fallback, blocks: [...head, ...body, ...tail] };
+  if (overrides.pretext) attachment.pretext = truncate(overrides.pretext, SLACK_MAX_TEXT);
+  const message: SlackMessage = { text: fallback, attachments: [attachment] };
   if (overrides.channel) message.channel = overrides.channel;
   if (overrides.username) message.username = overrides.username;
   if (overrides.iconEmoji) message.icon_emoji = overrides.iconEmoji;

@@ -12,13 +12,16 @@ export interface SlackTarget {
   /** Web API base URL (default `https://slack.com/api/`); a URL ending in `/chat.postMessage` is accepted. */
   apiBaseUrl?: string;
   channel?: string;
-  username?: string;
   iconEmoji?: string;
   iconUrl?: string;
+  username?: CompiledTemplate;
   title?: CompiledTemplate;
   titleLink?: CompiledTemplate;
   text?: CompiledTemplate;
   color?: CompiledTemplate;
+  pretext?: CompiledTemplate;
+  fallback?: CompiledTemplate;
+  footer?: CompiledTemplate;
 }
 
 /** What a delivered Web API post returns as `state`, handed back as `ctx.previousState`. */

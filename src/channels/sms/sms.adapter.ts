@@ -39,6 +39,9 @@ export class SmsAdapter implements ChannelAdapter<SmsTarget> {
     } catch (err) {
       return { provider: TWILIO_PROVIDER, outcome: SendOutcome.Poison, error: redactSecrets(`message template failed: ${String(err)}`, secrets) };
     }
+    if (!target.accountSid || !target.authToken) {
+      return { provider: TWILIO_PROVIDER, outcome: SendOutcome.Poison, error: 'channels.sms.account_sid and channels.sms.auth_token must be set' };
+    }
     if (!target.from && !target.messagingServiceSid) {
       return { provider: TWILIO_PROVIDER, outcome: SendOutcome.Poison, error: 'channels.sms needs from or messaging_service_sid' };
     }
