@@ -14,7 +14,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditWriter } from './audit/audit.writer.js';
 import { CLOCK, type Clock } from './common/clock.js';
-import { INSTANCE_ID, ROOT_LOGGER } from './common/tokens.js';
+import { APP_ENV, INSTANCE_ID, ROOT_LOGGER } from './common/tokens.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { CONFIG_HOLDER } from './config/config.holder.js';
 import type { ConfigStore } from './config/config.store.js';
@@ -37,6 +37,7 @@ export interface AppDeps {
   config: ConfigStore;
   /** Unique per process: the name workers claim rows under. */
   instanceId: string;
+  env: NodeJS.ProcessEnv;
 }
 
 export { INSTANCE_ID, ROOT_LOGGER };
@@ -56,6 +57,7 @@ export class CoreModule {
       { provide: CONFIG_HOLDER, useValue: deps.config },
       { provide: ROOT_LOGGER, useValue: deps.logger },
       { provide: INSTANCE_ID, useValue: deps.instanceId },
+      { provide: APP_ENV, useValue: deps.env },
       Database,
       AuditRepository,
       AuditMetrics,

@@ -77,7 +77,7 @@ export async function startTocsin(options: StartOptions = {}): Promise<RunningTo
     return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ dataSource, logger, registry, clock, config, instanceId }),
+    AppModule.forRoot({ dataSource, logger, registry, clock, config, instanceId, env }),
     adapter,
     { bufferLogs: true },
   );

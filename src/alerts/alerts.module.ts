@@ -1,3 +1,4 @@
+import { APP_ENV } from '../common/tokens.js';
 import { Module } from '@nestjs/common';
 import { AlertGroupsRepository } from './alert-groups.repository.js';
 import { AlertIngestService } from './alert-ingest.service.js';
@@ -15,7 +16,7 @@ import { SilencesService } from './silences.service.js';
 @Module({
   controllers: [AlertmanagerApiController, AlertsController],
   providers: [
-    { provide: ALERTS_SETTINGS, useFactory: () => alertsSettingsFrom(process.env) },
+    { provide: ALERTS_SETTINGS, useFactory: (env: NodeJS.ProcessEnv) => alertsSettingsFrom(env), inject: [APP_ENV] },
     AlertsRepository,
     AlertGroupsRepository,
     SilencesRepository,

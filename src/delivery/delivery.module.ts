@@ -1,3 +1,4 @@
+import { APP_ENV } from '../common/tokens.js';
 import { Module } from '@nestjs/common';
 import { ChannelsTransport } from './channels-transport.js';
 import { CoalesceRepository } from './coalesce.repository.js';
@@ -23,7 +24,7 @@ import { SharedRateLimiter } from './rate-limit/shared-rate-limiter.js';
 @Module({
   controllers: [DeliveryOpsController],
   providers: [
-    { provide: DELIVERY_OPTIONS, useFactory: () => deliveryOptionsFrom(process.env) },
+    { provide: DELIVERY_OPTIONS, useFactory: (env: NodeJS.ProcessEnv) => deliveryOptionsFrom(env), inject: [APP_ENV] },
     { provide: RETRY_RANDOM, useValue: Math.random },
     { provide: DELIVERY_TRANSPORT, useClass: ChannelsTransport },
     { provide: RATE_LIMITER, useExisting: SharedRateLimiter },

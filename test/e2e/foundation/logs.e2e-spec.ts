@@ -16,7 +16,7 @@ describe('service log', () => {
         done();
       },
     });
-    const env = { ...process.env, TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
+    const env: NodeJS.ProcessEnv = { ...process.env, TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
     delete env.TOCSIN_CONFIG;
     app = await startTocsin({
       env,
