@@ -116,7 +116,7 @@ export function classifyHttpOutcome(outcome: HttpOutcome, now: Date): SendResult
   const base = {
     provider: outcome.provider,
     ...(outcome.status !== undefined ? { providerStatus: outcome.status } : {}),
-    ...(outcome.providerCode !== undefined ? { providerCode: outcome.providerCode } : {}),
+    ...(outcome.providerCode !== undefined ? { providerCode: redactSecrets(outcome.providerCode, outcome.secrets ?? []) } : {}),
   };
   const reason = failureReasonOf(outcome);
   if (reason === undefined) return { ...base, outcome: SendOutcome.Delivered };

@@ -53,3 +53,10 @@ describe('redactSecrets', () => {
     );
   });
 });
+
+describe('redactSecrets with structured secrets', () => {
+  it('should redact the long parts of a token on their own', () => {
+    expect(redactSecrets('key lEaKcAnArY0123 rejected', ['SG.lEaKcAnArY0123.other-part-xyz'])).toBe('key <secret> rejected');
+    expect(redactSecrets('bad 1234-abcdefgh', ['xoxb-1234-abcdefgh'])).toBe('bad 1234-<secret>');
+  });
+});

@@ -9,6 +9,8 @@ export const SECRET_PLACEHOLDER = '<secret>';
 
 /** Secret values shorter than this are not searched for (they would blank out ordinary words). */
 const MIN_SECRET_LENGTH = 4;
+/** Parts of a structured secret at least this long are secrets of their own. */
+const MIN_SECRET_PART_LENGTH = 8;
 
 const URL_PATTERN = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#"'<>]+)([^\s"'<>]*)/gi;
 const AUTH_HEADER_PATTERN = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+/g;
@@ -52,6 +54,8 @@ export function redactSecrets(text: string, secrets: readonly (string | null | u
     values.add(secret);
     values.add(encodeURIComponent(secret));
     values.add(Buffer.from(secret).toString('base64'));
+    // Structured tokens (`SG.<id>.<key>`, `xoxb-…-…`, `user:pass`, URL paths): their long parts too.
+    for (const part of secret.split(/[-.:/?&=@]/)) if (part.length >= MIN_SECRET_PART_LENGTH) values.add(part);
   }
   // Longest first, so a secret that contains another is replaced whole.
   for (const value of [...values].sort((a, b) => b.length - a.length)) {
