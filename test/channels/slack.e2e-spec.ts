@@ -40,6 +40,13 @@ describe(SlackAdapter.name, () => {
       expect(body.attachments[0].color).toBe('#E01E5A');
     });
 
+    it('should deliver a 500-alert group within Slack\'s block limit', async () => {
+      const result = await adapter.send(target(), makeNotificationData({ count: 500 }), makeSendContext());
+      expect(result.outcome).toBe(SendOutcome.Delivered);
+      const body = slack.requests.at(-1)?.json as { attachments: Array<{ blocks: unknown[] }> };
+      expect(body.attachments[0].blocks.length).toBeLessThanOrEqual(50);
+    });
+
     it.each([
       ['invalid_payload', slackWebhookReplies.invalidPayload, 400],
       ['no_service', slackWebhookReplies.noService, 404],
