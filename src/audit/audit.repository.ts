@@ -51,12 +51,15 @@ export class AuditRepository {
     );
   }
 
-  /** Rows in chain order after `afterId`, for verification in batches. */
+  /**
+   * Rows in chain order after `afterId`, for verification in batches. (`ORDER BY a.id`, not
+   * `id`: a bare `id` would sort by the `id::text` output column, so '10' before '9'.)
+   */
   async chainBatch(tx: Tx, afterId: string, limit: number): Promise<AuditRow[]> {
     return sql<AuditRow>(
       tx,
-      `SELECT id::text, at, actor_key_id::text, actor_key_name, action, target, request_id, details, prev_hash, hash
-         FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2`,
+      `SELECT a.id::text, a.at, a.actor_key_id::text, a.actor_key_name, a.action, a.target, a.request_id, a.details, a.prev_hash, a.hash
+         FROM audit_log a WHERE a.id > $1 ORDER BY a.id LIMIT $2`,
       [afterId, limit],
     );
   }
@@ -75,8 +78,8 @@ export class AuditRepository {
     params.push(limit);
     const rows = await sql<AuditRow>(
       tx,
-      `SELECT id::text, at, actor_key_id::text, actor_key_name, action, target, request_id, details, prev_hash, hash
-         FROM audit_log WHERE ${where.length ? where.join(' AND ') : 'TRUE'} ORDER BY id DESC LIMIT $${params.length}`,
+      `SELECT a.id::text, a.at, a.actor_key_id::text, a.actor_key_name, a.action, a.target, a.request_id, a.details, a.prev_hash, a.hash
+         FROM audit_log a WHERE ${where.length ? where.join(' AND ') : 'TRUE'} ORDER BY a.id DESC LIMIT $${params.length}`,
       params,
     );
     return rows.map(toEntry);
