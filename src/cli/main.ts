@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, type CliIo, type CliState } from './cli.io.js';
 import { registerConfigCommands } from './config.command.js';
+import { registerTemplateCommands } from './template.command.js';
 
 const VERSION = '0.1.0';
 
@@ -13,6 +14,7 @@ export function buildProgram(io: CliIo, state: CliState): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerConfigCommands(program, io, state);
+  registerTemplateCommands(program, io, state);
   // Sub-commands inherit the overrides, so their usage errors come back here too.
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });

@@ -27,26 +27,31 @@ function secretsOf(settings: EmailProviderSettings | undefined): string[] {
   return settings.provider === EmailProvider.SendGrid ? [settings.apiKey] : settings.password ? [settings.password] : [];
 }
 
+/** The email a target sends for the notification, its template overrides rendered (the `template render` CLI previews the same). */
+export function renderEmailFor(target: EmailTarget, data: NotificationData): OutgoingEmail {
+  const overrides: Partial<EmailContent> = {};
+  const subject = renderOverride(target.subject, data);
+  const text = renderOverride(target.text, data);
+  const html = renderOverride(target.html, data);
+  if (subject) overrides.subject = subject;
+  if (text) overrides.text = text;
+  if (html) overrides.html = html;
+  const content = buildEmailContent(data, overrides);
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(target.headers ?? {})) {
+    const value = renderOverride(template, data);
+    if (value) headers[name] = value.replace(/[\r\n]+/g, ' ');
+  }
+  return { from: target.primary.from, to: target.to, ...content, headers };
+}
+
 export class EmailAdapter implements ChannelAdapter<EmailTarget> {
   readonly channel = Channel.Email;
 
   constructor(private readonly clock: Clock) {}
 
   render(target: EmailTarget, data: NotificationData): OutgoingEmail {
-    const overrides: Partial<EmailContent> = {};
-    const subject = renderOverride(target.subject, data);
-    const text = renderOverride(target.text, data);
-    const html = renderOverride(target.html, data);
-    if (subject) overrides.subject = subject;
-    if (text) overrides.text = text;
-    if (html) overrides.html = html;
-    const content = buildEmailContent(data, overrides);
-    const headers: Record<string, string> = {};
-    for (const [name, template] of Object.entries(target.headers ?? {})) {
-      const value = renderOverride(template, data);
-      if (value) headers[name] = value.replace(/[\r\n]+/g, ' ');
-    }
-    return { from: target.primary.from, to: target.to, ...content, headers };
+    return renderEmailFor(target, data);
   }
 
   async send(target: EmailTarget, data: NotificationData, ctx: SendContext): Promise<SendResult> {

@@ -36,33 +36,38 @@ export function pagerDutyErrorText(body: string): string {
   return body;
 }
 
+/** The event a target sends for the notification, its template overrides rendered (the `template render` CLI previews the same). */
+export function pagerDutyEventFor(target: PagerDutyTarget, data: NotificationData): PagerDutyEvent {
+  const overrides: PagerDutyEventOverrides = {};
+  const render = (key: Exclude<keyof PagerDutyEventOverrides, 'details' | 'links' | 'images'>, field: PagerDutyTarget['summary']): void => {
+    const value = renderOverride(field, data);
+    if (value) overrides[key] = value;
+  };
+  render('summary', target.summary);
+  render('client', target.client);
+  render('clientUrl', target.clientUrl);
+  render('source', target.source);
+  render('severity', target.severity);
+  render('class', target.class);
+  render('component', target.component);
+  render('group', target.group);
+  if (target.details && Object.keys(target.details).length > 0) {
+    overrides.details = Object.fromEntries(
+      Object.entries(target.details).map(([key, template]) => [key, renderOverride(template, data) ?? '']),
+    );
+  }
+  if (target.links && target.links.length > 0) overrides.links = target.links;
+  if (target.images && target.images.length > 0) overrides.images = target.images;
+  return buildPagerDutyEvent(data, target.routingKey, overrides);
+}
+
 export class PagerDutyAdapter implements ChannelAdapter<PagerDutyTarget> {
   readonly channel = Channel.PagerDuty;
 
   constructor(private readonly clock: Clock) {}
 
   buildEvent(target: PagerDutyTarget, data: NotificationData): PagerDutyEvent {
-    const overrides: PagerDutyEventOverrides = {};
-    const render = (key: Exclude<keyof PagerDutyEventOverrides, 'details' | 'links' | 'images'>, field: PagerDutyTarget['summary']): void => {
-      const value = renderOverride(field, data);
-      if (value) overrides[key] = value;
-    };
-    render('summary', target.summary);
-    render('client', target.client);
-    render('clientUrl', target.clientUrl);
-    render('source', target.source);
-    render('severity', target.severity);
-    render('class', target.class);
-    render('component', target.component);
-    render('group', target.group);
-    if (target.details && Object.keys(target.details).length > 0) {
-      overrides.details = Object.fromEntries(
-        Object.entries(target.details).map(([key, template]) => [key, renderOverride(template, data) ?? '']),
-      );
-    }
-    if (target.links && target.links.length > 0) overrides.links = target.links;
-    if (target.images && target.images.length > 0) overrides.images = target.images;
-    return buildPagerDutyEvent(data, target.routingKey, overrides);
+    return pagerDutyEventFor(target, data);
   }
 
   async send(target: PagerDutyTarget, data: NotificationData, ctx: SendContext): Promise<SendResult> {

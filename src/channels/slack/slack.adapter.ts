@@ -69,6 +69,31 @@ export function slackApiBase(url: string | undefined): string {
   return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }
 
+/** The message overrides a target's rendered templates and settings give (the `template render` CLI previews the same). */
+export function slackOverridesFor(target: SlackTarget, data: NotificationData): SlackMessageOverrides {
+  const out: SlackMessageOverrides = {};
+  const title = renderOverride(target.title, data);
+  const titleLink = renderOverride(target.titleLink, data);
+  const text = renderOverride(target.text, data);
+  const color = renderOverride(target.color, data);
+  const username = renderOverride(target.username, data);
+  const pretext = renderOverride(target.pretext, data);
+  const fallback = renderOverride(target.fallback, data);
+  const footer = renderOverride(target.footer, data);
+  if (username) out.username = username;
+  if (pretext) out.pretext = pretext;
+  if (fallback) out.fallback = fallback;
+  if (footer) out.footer = footer;
+  if (title) out.title = title;
+  if (titleLink) out.titleLink = titleLink;
+  if (text) out.text = text;
+  if (color) out.color = color;
+  if (target.channel) out.channel = target.channel;
+  if (target.iconEmoji) out.iconEmoji = target.iconEmoji;
+  if (target.iconUrl) out.iconUrl = target.iconUrl;
+  return out;
+}
+
 export class SlackAdapter implements ChannelAdapter<SlackTarget> {
   readonly channel = Channel.Slack;
 
@@ -77,7 +102,7 @@ export class SlackAdapter implements ChannelAdapter<SlackTarget> {
   async send(target: SlackTarget, data: NotificationData, ctx: SendContext): Promise<SendResult> {
     let message: SlackMessage;
     try {
-      message = buildSlackMessage(data, this.overrides(target, data));
+      message = buildSlackMessage(data, slackOverridesFor(target, data));
     } catch (err) {
       const provider = target.botToken ? SLACK_API_PROVIDER : SLACK_WEBHOOK_PROVIDER;
       return { provider, outcome: SendOutcome.Poison, error: redactSecrets(`message template failed: ${String(err)}`, this.secrets(target)) };
@@ -89,30 +114,6 @@ export class SlackAdapter implements ChannelAdapter<SlackTarget> {
       outcome: SendOutcome.Poison,
       error: 'slack_configs entry has neither api_url nor bot_token',
     };
-  }
-
-  private overrides(target: SlackTarget, data: NotificationData): SlackMessageOverrides {
-    const out: SlackMessageOverrides = {};
-    const title = renderOverride(target.title, data);
-    const titleLink = renderOverride(target.titleLink, data);
-    const text = renderOverride(target.text, data);
-    const color = renderOverride(target.color, data);
-    const username = renderOverride(target.username, data);
-    const pretext = renderOverride(target.pretext, data);
-    const fallback = renderOverride(target.fallback, data);
-    const footer = renderOverride(target.footer, data);
-    if (username) out.username = username;
-    if (pretext) out.pretext = pretext;
-    if (fallback) out.fallback = fallback;
-    if (footer) out.footer = footer;
-    if (title) out.title = title;
-    if (titleLink) out.titleLink = titleLink;
-    if (text) out.text = text;
-    if (color) out.color = color;
-    if (target.channel) out.channel = target.channel;
-    if (target.iconEmoji) out.iconEmoji = target.iconEmoji;
-    if (target.iconUrl) out.iconUrl = target.iconUrl;
-    return out;
   }
 
   private secrets(target: SlackTarget): string[] {

@@ -26,6 +26,11 @@ export const TWILIO_RATE_LIMIT_ERROR = 20429;
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED', 'ESOCKETTIMEDOUT']);
 
+/** The text a target sends for the notification, its `message` override rendered (the `template render` CLI previews the same). */
+export function smsTextFor(target: SmsTarget, data: NotificationData): string {
+  return buildSmsText(data, renderOverride(target.message, data));
+}
+
 export class SmsAdapter implements ChannelAdapter<SmsTarget> {
   readonly channel = Channel.Sms;
 
@@ -35,7 +40,7 @@ export class SmsAdapter implements ChannelAdapter<SmsTarget> {
     const secrets = [target.authToken];
     let body: string;
     try {
-      body = buildSmsText(data, renderOverride(target.message, data));
+      body = smsTextFor(target, data);
     } catch (err) {
       return { provider: TWILIO_PROVIDER, outcome: SendOutcome.Poison, error: redactSecrets(`message template failed: ${String(err)}`, secrets) };
     }
