@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, type CliIo, type CliState } from './cli.io.js';
+import { registerAuditCommands } from './audit.command.js';
 import { registerConfigCommands } from './config.command.js';
 import { registerTemplateCommands } from './template.command.js';
+import { registerDeliveriesCommands } from './deliveries.command.js';
+import { registerKeysCommands } from './keys.command.js';
+import { registerPoisonCommands } from './poison.command.js';
+import { registerSilencesCommands } from './silences.command.js';
 
 const VERSION = '0.1.0';
 
@@ -15,6 +20,11 @@ export function buildProgram(io: CliIo, state: CliState): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   registerConfigCommands(program, io, state);
   registerTemplateCommands(program, io, state);
+  registerPoisonCommands(program, io, state);
+  registerDeliveriesCommands(program, io, state);
+  registerKeysCommands(program, io, state);
+  registerSilencesCommands(program, io, state);
+  registerAuditCommands(program, io, state);
   // Sub-commands inherit the overrides, so their usage errors come back here too.
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
