@@ -28,6 +28,7 @@ import { ConfigReloadService } from './config/config-reload.service.js';
 import { HttpMetrics } from './ops/http.metrics.js';
 import { RetentionModule } from './ops/retention.module.js';
 import { METRICS_REGISTRY } from './ops/metrics.registry.js';
+import { SloModule } from './slo/slo.module.js';
 
 export interface AppDeps {
   dataSource: DataSource;
@@ -84,6 +85,7 @@ export class AppModule {
           },
         }),
         AlertsModule,
+        SloModule,
         DeliveryModule,
         DeliveriesModule,
         AuditModule,
