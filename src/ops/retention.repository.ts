@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../db/database.service.js';
 import { sql, type Tx } from '../db/tx.js';
 
-/** Session advisory lock: retention runs on one replica at a time. */
-export const RETENTION_LOCK = 7_361_010;
+/** Session advisory lock: retention runs on one replica at a time (7_361_010 is the SLO leader lock). */
+export const RETENTION_LOCK = 7_361_020;
 
 /**
  * Deletes finished deliveries in bounded batches. Their attempts go with them (ON DELETE
