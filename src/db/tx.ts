@@ -19,3 +19,10 @@ export async function execute(tx: Tx, text: string, params: unknown[] = []): Pro
   if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
   return Array.isArray(result) ? result.length : 0;
 }
+
+/** Rows of an UPDATE/DELETE … RETURNING (TypeORM's postgres driver answers `[rows, affected]` for those). */
+export async function updateReturning<T>(tx: Tx, text: string, params: unknown[]): Promise<T[]> {
+  const result = (await tx.manager.query(text, params)) as unknown[];
+  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Channel, NotificationData } from '../channels/channel-adapter.js';
-import { execute, sql, type Tx } from '../db/tx.js';
+import { execute, sql, type Tx, updateReturning } from '../db/tx.js';
 import { AttemptOutcome, DeliveryStatus } from './delivery.types.js';
 
 /** A delivery a worker holds under a lease. */
@@ -43,13 +43,6 @@ interface ClaimedRow {
   retry_count: number;
   due_at: Date;
   is_summary: boolean;
-}
-
-/** Rows of an UPDATE … RETURNING (TypeORM's postgres driver answers `[rows, affected]` for UPDATE). */
-export async function updateReturning<T>(tx: Tx, text: string, params: unknown[]): Promise<T[]> {
-  const result = (await sql<unknown>(tx, text, params)) as unknown[];
-  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
 }
 
 /** The `ops_state` row that holds the pause switch; the claim query reads it. */
