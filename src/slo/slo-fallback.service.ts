@@ -13,7 +13,7 @@ import { SelfAlertName } from './slo.types.js';
 
 const SELF_ALERT_NAMES: readonly string[] = Object.values(SelfAlertName);
 /** How far back the sweep looks for self-alert deliveries. */
-const LOOKBACK_MS = 24 * 3600_000;
+const LOOKBACK_MS = 3600_000;
 
 /**
  * SPEC §6: as soon as one attempt to deliver one of Tocsin's own alerts to its primary

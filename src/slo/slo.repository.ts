@@ -128,7 +128,8 @@ export class SloFallbackRepository {
           AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.payload->'alerts') a
                        WHERE a->'labels'->>'service' = 'tocsin' AND a->'labels'->>'alertname' = ANY($2::text[]))
           AND NOT EXISTS (SELECT 1 FROM slo_fallbacks f WHERE f.delivery_id = d.id)
-          AND (EXISTS (SELECT 1 FROM delivery_attempts x WHERE x.delivery_id = d.id AND x.outcome IN ('retry', 'poison'))
+          AND (((d.retry_count > 0 OR d.status = 'poison')
+                 AND EXISTS (SELECT 1 FROM delivery_attempts x WHERE x.delivery_id = d.id AND x.outcome IN ('retry', 'poison')))
                OR EXISTS (SELECT 1 FROM slo_fallbacks g WHERE g.group_key = d.group_key AND g.delivery_id < d.id))
         ORDER BY d.id
         LIMIT $4`,

@@ -119,6 +119,17 @@ heartbeats:
       expect(beat.since).toBe(beat.lastBeatAt);
     });
   });
+  describe('GET /metrics', () => {
+    it('should export cb_staleness_seconds, heartbeat_staleness_seconds and slo_breached', async () => {
+      await put(app, 'circuit-breaker', { at: new Date(Date.now() - 4000).toISOString() });
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      const cb = Number(/^cb_staleness_seconds (\S+)$/m.exec(text)?.[1]);
+      expect(cb).toBeGreaterThanOrEqual(4);
+      expect(cb).toBeLessThan(10);
+      expect(text).toMatch(/^heartbeat_staleness_seconds\{heartbeat="nightly-export"\} \S+$/m);
+      expect(text).toMatch(/^slo_breached\{slo="poison_queue_size"\} 0$/m);
+    });
+  });
 });
 
 describe('heartbeats with source: redis', () => {
