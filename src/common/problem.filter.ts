@@ -12,6 +12,43 @@ const FASTIFY_BODY_ERRORS: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: ErrorCode.MalformedBody,
 };
 
+/** Socket-level codes of a database server that is down, restarting or unreachable. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** SQLSTATEs of a server going away: admin/crash shutdown, cannot connect now, too many connections. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** Messages node-postgres and its pool give for connections lost or never made (they carry no code). */
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'is not queryable',
+  'Cannot use a pool after calling end',
+  'the database system is starting up',
+  'the database system is shutting down',
+];
+
+/**
+ * True when `err` (or the driver error / cause it wraps) says the database cannot be reached
+ * right now, as opposed to a query that failed: such requests may succeed when retried.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string') {
+    if (CONNECTION_ERROR_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.has(e.code)) return true;
+    // SQLSTATE class 08: connection exceptions.
+    if (/^08[0-9A-Z]{3}$/.test(e.code)) return true;
+  }
+  if (typeof e.message === 'string' && CONNECTION_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
+  // An AggregateError (e.g. ECONNREFUSED on both ::1 and 127.0.0.1) lists the causes.
+  if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true;
+  return isDatabaseUnavailable(e.driverError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/** What a 503 tells clients to wait before they send again. */
+const RETRY_AFTER_SECONDS = 5;
+
 export interface Problem {
   type: string;
   title: string;
@@ -52,6 +89,11 @@ export function toProblem(err: unknown, requestId: string, log: (e: unknown) => 
     }
     return { type: 'about:blank', title: err.message, status, detail: err.message, requestId, errors: [] };
   }
+  if (isDatabaseUnavailable(err)) {
+    // 503 (not 500) so that Prometheus and Alertmanager send the batch again later.
+    const detail = 'The database is unavailable, so this request may not have been stored; send it again shortly (sending an alert again is harmless).';
+    return { type: `https://tocsin.dev/problems/${ErrorCode.Unavailable}`, ...problemFor(ErrorCode.Unavailable), detail, requestId, errors: [] };
+  }
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { type: 'about:blank', title: 'Bad request', status, detail: (err as Error).message, requestId, errors: [] };
@@ -78,6 +120,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(exception, String(req.id), (e) =>
       this.logger.error({ err: e, requestId: req.id }, 'unhandled error'),
     );
+    if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 }
