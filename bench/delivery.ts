@@ -18,7 +18,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -272,7 +272,11 @@ receivers:
   );
   const port = await freePort();
   let stderr = '';
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'start.js')], {
+  // What bin/start.js runs once a build is there, without its check for the web console's build
+  // (the benchmark needs only the service build that `npm run build` puts in dist/).
+  const entry = pathToFileURL(join(ROOT, 'dist', 'src', 'main.js')).href;
+  const launcher = `const { main } = await import(${JSON.stringify(entry)}); await main();`;
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', launcher], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', TOCSIN_ADMIN_TOKEN: TOKEN, TOCSIN_CONFIG: configPath, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
