@@ -13,6 +13,7 @@ import { AuditMetrics } from './audit/audit.metrics.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditWriter } from './audit/audit.writer.js';
+import { ConsoleModule } from './console/console.module.js';
 import { CLOCK, type Clock } from './common/clock.js';
 import { APP_ENV, INSTANCE_ID, ROOT_LOGGER } from './common/tokens.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -90,6 +91,7 @@ export class AppModule {
         DeliveriesModule,
         AuditModule,
         RetentionModule,
+        ConsoleModule,
       ],
       controllers: [HealthController, ApiKeyController, ConfigReloadController],
       providers: [
