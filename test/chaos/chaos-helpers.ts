@@ -3,10 +3,15 @@
  * run's database, a webhook sink double, alerts posted through POST /api/v1/alerts.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { WebhookSinkDouble, WebhookV4Payload } from '../doubles/webhook-sink.double.js';
-import { TEST_ADMIN_TOKEN, writeConfigFile } from '../setup/app.js';
 import { httpOk, type ServiceProcess, spawnService, waitFor } from '../setup/process.js';
+
+/** The bootstrap admin token the spawned services get (these tests never load the app in-process). */
+export const CHAOS_ADMIN_TOKEN = 'tocsin_chaos_admin_token_0123456789abcdef';
 
 /** A short id that makes this run's receiver and label values unique in the shared database. */
 export function runId(): string {
@@ -18,7 +23,8 @@ export function runId(): string {
  * ingest transaction (group_wait: 0s). attempt_timeout 2s gives a lease of 2s + 5s.
  */
 export function chaosConfigPath(receiver: string, sinkUrl: string, rateLimit: string): string {
-  return writeConfigFile(`
+  const path = join(mkdtempSync(join(tmpdir(), 'tocsin-chaos-')), 'tocsin.yml');
+  writeFileSync(path, `
 route:
   receiver: ${receiver}
   group_by: [alertname]
@@ -37,6 +43,7 @@ receivers:
   - name: ${receiver}
     webhook_configs: [{ url: "${sinkUrl}/chaos/${receiver}" }]
 `);
+  return path;
 }
 
 /** Starts the built service (dist/) on the run's database with the test admin token; waits for /readyz. */
@@ -44,7 +51,7 @@ export async function startService(configPath: string, extraEnv: NodeJS.ProcessE
   const svc = await spawnService({
     ...process.env,
     TOCSIN_CONFIG: configPath,
-    TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    TOCSIN_ADMIN_TOKEN: CHAOS_ADMIN_TOKEN,
     LOG_LEVEL: 'warn',
     ...extraEnv,
   });
@@ -75,7 +82,7 @@ export async function postAlerts(url: string, prefix: string, from: number, to: 
   for (let i = from; i < to; i++) body.push({ labels: { alertname: `${prefix}-${i}`, ...extraLabels }, annotations: { summary: `chaos alert ${i}` } });
   const res = await fetch(`${url}/api/v1/alerts`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${CHAOS_ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -121,4 +128,16 @@ export function maxInWindow(sortedMs: readonly number[], windowMs: number): numb
     best = Math.max(best, j - i);
   }
   return best;
+}
+
+/** Polls `probe` until `check` holds or the deadline passes (then fails naming `what` and the last value). */
+export async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!check(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+    last = await probe();
+  }
+  return last;
 }

@@ -1,7 +1,6 @@
 import { startWebhookSinkDouble, type WebhookSinkDouble } from '../doubles/webhook-sink.double.js';
 import type { ServiceProcess } from '../setup/process.js';
-import { arrivalsByFingerprint, chaosConfigPath, killHard, type PostedAlert, postAlerts, runId, startService, statusCounts } from './chaos-helpers.js';
-import { until } from '../e2e/delivery/delivery-helpers.js';
+import { arrivalsByFingerprint, chaosConfigPath, killHard, type PostedAlert, postAlerts, runId, startService, statusCounts, until } from './chaos-helpers.js';
 
 const ALERTS = 200;
 

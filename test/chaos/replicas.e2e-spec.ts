@@ -1,7 +1,6 @@
 import { startWebhookSinkDouble, type WebhookSinkDouble, type WebhookV4Payload } from '../doubles/webhook-sink.double.js';
 import type { ServiceProcess } from '../setup/process.js';
-import { arrivalsByFingerprint, chaosConfigPath, killHard, maxInWindow, postAlerts, runId, startService, statusCounts } from './chaos-helpers.js';
-import { until } from '../e2e/delivery/delivery-helpers.js';
+import { arrivalsByFingerprint, chaosConfigPath, killHard, maxInWindow, postAlerts, runId, startService, statusCounts, until } from './chaos-helpers.js';
 
 const ALERTS = 1000;
 const BATCH = 100;
