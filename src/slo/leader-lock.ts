@@ -15,6 +15,7 @@ export class AdvisoryLeaderLock implements LeaderLock {
   private connecting: Promise<pg.Client> | null = null;
   private held = false;
   private closed = false;
+  private pid: number | null = null;
 
   constructor(
     private readonly connectionString: string,
@@ -24,6 +25,10 @@ export class AdvisoryLeaderLock implements LeaderLock {
 
   get isLeader(): boolean {
     return this.held;
+  }
+
+  fence(): { pid: number; key: number } | null {
+    return this.held && this.pid !== null ? { pid: this.pid, key: this.key } : null;
   }
 
   /** The backend pid of the lock connection (for tests and logs), or null without one. */
@@ -63,6 +68,7 @@ export class AdvisoryLeaderLock implements LeaderLock {
       client.on('error', lost);
       client.on('end', lost);
       await client.connect();
+      this.pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null;
       this.client = client;
       return client;
     })().finally(() => {

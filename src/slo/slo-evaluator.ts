@@ -109,10 +109,17 @@ export class SloEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     };
     const previous = new Map((await this.repo.states(reader)).map((r) => [r.name, r]));
     const records = defs.map((def) => evaluateSlo(def, values[def.name], previous.get(def.name) ?? null, now));
-    await this.db.transaction(async (tx) => {
+    const fence = this.leader.fence();
+    const stillLeader = await this.db.transaction(async (tx) => {
+      if (!fence || !(await this.repo.holdsLock(tx, fence.pid, fence.key))) return false;
       await this.repo.saveStates(tx, records);
       await this.repo.logEvaluation(tx, this.instanceId, now, new Date(now.getTime() - this.settings.evaluationLogKeepMs));
+      return true;
     });
+    if (!stillLeader) {
+      this.logger.warn('lost the SLO leader lock during an evaluation; its result is dropped');
+      return [];
+    }
     for (const r of records) {
       const before = previous.get(r.name);
       if (before && before.state !== r.state) this.logger.info({ slo: r.name, from: before.state, to: r.state, value: r.value }, `SLO ${r.name} is now ${r.state}`);

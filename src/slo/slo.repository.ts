@@ -78,6 +78,22 @@ export class SloRepository {
     );
   }
 
+  /**
+   * Fence: true while the session `pid` still holds the advisory lock `key`. Checked inside the
+   * evaluation's transaction, so a leader whose session just died does not record an evaluation
+   * that overlaps its successor's.
+   */
+  async holdsLock(tx: Tx, pid: number, key: number): Promise<boolean> {
+    const rows = await sql<{ held: boolean }>(
+      tx,
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1
+                         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                         AND ((classid::bigint << 32) | objid::bigint) = $2) AS held`,
+      [pid, key],
+    );
+    return rows[0]?.held === true;
+  }
+
   /** One row per evaluation and replica; rows older than `keepFrom` are dropped on the way. */
   async logEvaluation(tx: Tx, instanceId: string, at: Date, keepFrom: Date): Promise<void> {
     await execute(tx, `INSERT INTO slo_evaluations (instance_id, evaluated_at) VALUES ($1, $2)`, [instanceId, at.toISOString()]);

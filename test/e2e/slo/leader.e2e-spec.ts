@@ -66,7 +66,7 @@ describe('SLO evaluation across replicas', () => {
     const killedAt = new Date();
     // Evaluations go on (one replica or the other retakes the lock) within two intervals, one instance at a time.
     await until(() => evaluationsSince(db, killedAt), (m) => [...m.values()].reduce((x, y) => x + y, 0) >= 1, 2_500, 'an evaluation after the kill');
-    const holders = await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7361010 AND granted`);
+    const holders = await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7361010 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
     expect(holders.rows[0].n).toBe(1);
     // Still one evaluation per interval, not one per instance.
     const settled = new Date();
