@@ -22,3 +22,13 @@ export function consoleDistDir(root: string = packageRoot()): string {
 export function cacheControlFor(filePath: string): string {
   return /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
+
+/**
+ * Which built file a `/console…` URL asks for, and whether index.html stands in when there is
+ * none: yes for client routes, no under assets/ (a missing script must be a 404, not HTML).
+ */
+export function fileRequestFor(url: string): { file: string; fallback: boolean } {
+  const path = url.split('?')[0].replace(/^\/console/, '');
+  if (path === '' || path === '/') return { file: '/index.html', fallback: true };
+  return { file: path, fallback: !path.startsWith('/assets/') };
+}

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
+import send from '@fastify/send';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../common/tokens.js';
-import { cacheControlFor, consoleDistDir } from './console-files.js';
+import { cacheControlFor, consoleDistDir, fileRequestFor } from './console-files.js';
 
 /** The page holds no data (every call it makes needs a key), so it is served without one. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -16,9 +16,13 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * Serves the built web console (console/dist) at `/console`: the files as they are, and
- * index.html for every other path below it (client-side routes). Registered on Fastify directly,
- * outside Nest's router, so no route guard applies: the page is public, the API it calls is not.
+ * Serves the built web console (console/dist) at `/console`: its files as they are, and
+ * index.html for every other path below it (client-side routes). Routes are added on Fastify
+ * directly, outside Nest's router, so no guard applies: the page is public, the API is not.
+ *
+ * Files go out through `@fastify/send`, the engine of `@fastify/static`: the plugin itself
+ * `require`s an ESM-only package (content-disposition), which the jest sandbox every test boots
+ * this module in cannot load.
  */
 @Module({})
 export class ConsoleModule implements OnModuleInit {
@@ -27,31 +31,21 @@ export class ConsoleModule implements OnModuleInit {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const root = consoleDistDir();
-    if (!existsSync(join(root, 'index.html'))) {
-      this.logger.warn({ root }, 'the web console is not built; run `npm run build` to serve it at /console');
-      const notBuilt = (_req: unknown, reply: FastifyReply): void => {
-        void reply.status(503).type('text/plain; charset=utf-8').send('The Tocsin console is not built: run `npm run build` and restart.\n');
-      };
-      fastify.get('/console', notBuilt);
-      fastify.get('/console/*', notBuilt);
-      return;
-    }
-    await fastify.register(fastifyStatic, {
-      root,
-      prefix: '/console/',
-      // One route per built file (read at start); anything else under /console/ is a client route.
-      wildcard: false,
-      index: false,
-      cacheControl: false,
-      setHeaders: (reply, filePath) => {
-        void reply.headers({ ...SECURITY_HEADERS, 'cache-control': cacheControlFor(filePath) });
-      },
-    });
-    const page = (_req: unknown, reply: FastifyReply): FastifyReply => reply.sendFile('index.html');
-    fastify.get('/console', page);
-    fastify.get('/console/*', page);
+    const built = existsSync(join(root, 'index.html'));
+    if (!built) this.logger.warn({ root }, 'the web console is not built; run `npm run build` to serve it at /console');
+    const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      if (!built) return reply.status(503).type('text/plain; charset=utf-8').send('The Tocsin console is not built: run `npm run build` and restart.\n');
+      const wanted = fileRequestFor(req.url);
+      let result = await send(req.raw, wanted.file, { root, index: false, dotfiles: 'deny', cacheControl: false });
+      if (result.statusCode === 404 && wanted.fallback) result = await send(req.raw, '/index.html', { root, index: false, cacheControl: false });
+      const file = result.type === 'file' ? result.metadata.path : wanted.file;
+      void reply.status(result.statusCode).headers({ ...result.headers, ...SECURITY_HEADERS, 'cache-control': cacheControlFor(file) });
+      return reply.send(result.stream);
+    };
+    fastify.get('/console', handler);
+    fastify.get('/console/*', handler);
   }
 }
