@@ -34,6 +34,19 @@ export class MalformedBatchError extends Error {
   }
 }
 
+/** A lone UTF-16 surrogate: not a character, so not UTF-8 (with the u flag a pair is one code point). */
+const LONE_SURROGATE_RE = /\p{Cs}/u;
+
+/**
+ * Why a string cannot be stored as alert text, or null when it can. PostgreSQL text and jsonb
+ * cannot hold U+0000, and a lone surrogate (`"\ud800"` in JSON) is not valid UTF-8.
+ */
+export function unstorableText(value: string): string | null {
+  if (value.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE_RE.test(value)) return 'must be valid UTF-8 (a lone UTF-16 surrogate is not a character)';
+  return null;
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -71,6 +84,11 @@ function parseStringMap(value: unknown, path: string, errors: FieldError[], what
       errors.push({ path: `${path}.${name}`, message: 'annotation name must not be empty' });
       continue;
     }
+    const bad = unstorableText(name) ?? unstorableText(v);
+    if (bad) {
+      errors.push({ path: `${path}.${name}`, message: `${what} name and value ${bad}` });
+      continue;
+    }
     out[name] = v;
   }
   return out;
@@ -105,6 +123,7 @@ export function parseOneAlert(raw: unknown, index: number, prefix: string): { al
   let generatorURL = '';
   if (raw.generatorURL !== undefined && raw.generatorURL !== null) {
     if (typeof raw.generatorURL !== 'string') errors.push({ path: `${at}.generatorURL`, message: 'must be a string' });
+    else if (unstorableText(raw.generatorURL)) errors.push({ path: `${at}.generatorURL`, message: unstorableText(raw.generatorURL) as string });
     else generatorURL = raw.generatorURL;
   }
 
