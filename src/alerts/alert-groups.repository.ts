@@ -75,7 +75,7 @@ export class AlertGroupsRepository {
          FROM jsonb_to_recordset($1::jsonb) AS r(group_key text, receiver text, route_id text,
               group_labels jsonb, created_at timestamptz, next_flush_at timestamptz)
         ORDER BY r.group_key, r.receiver
-       ON CONFLICT (group_key, receiver) DO UPDATE SET
+       ON CONFLICT ((md5(group_key)), receiver) DO UPDATE SET
          route_id = EXCLUDED.route_id,
          next_flush_at = CASE
            WHEN g.next_flush_at IS NULL THEN EXCLUDED.next_flush_at
