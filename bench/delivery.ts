@@ -3,6 +3,8 @@
  * (one alert per group, `group_wait: 0s`) until their webhook notification reaches a local sink.
  *
  *   npm run build && npm run bench -- delivery [--seconds 10] [--rates 100,500,1000,2000]
+ *     [--profile <dir>]   the service runs under `node --cpu-prof` into <dir> and counts its
+ *                         SQL statements (bench/tools/count-queries.mjs) into <dir>/queries.json
  *
  * Open loop: every 50 ms a timer posts the alerts due in that tick, whether or not earlier posts
  * have answered. Each alert carries its send time in an annotation; the sink reads it on arrival,
@@ -31,6 +33,7 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 const seconds = Number(option('seconds', '10'));
+const profileDir = option('profile', '');
 const rates = option('rates', '100,500,1000,2000')
   .split(',')
   .map((r) => Number(r.trim()))
@@ -276,9 +279,12 @@ receivers:
   // (the benchmark needs only the service build that `npm run build` puts in dist/).
   const entry = pathToFileURL(join(ROOT, 'dist', 'src', 'main.js')).href;
   const launcher = `const { main } = await import(${JSON.stringify(entry)}); await main();`;
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', launcher], {
+  const profileArgs = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', pathToFileURL(join(ROOT, 'bench', 'tools', 'count-queries.mjs')).href]
+    : [];
+  const child: ChildProcess = spawn(process.execPath, [...profileArgs, '--input-type=module', '-e', launcher], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', TOCSIN_ADMIN_TOKEN: TOKEN, TOCSIN_CONFIG: configPath, LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...(profileDir ? { TOCSIN_QUERY_COUNT_FILE: join(profileDir, 'queries.json') } : {}), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', TOCSIN_ADMIN_TOKEN: TOKEN, TOCSIN_CONFIG: configPath, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -318,7 +324,8 @@ receivers:
     process.stdout.write(report + '\n');
     const file = join(ROOT, 'BENCHMARKS.md');
     if (!existsSync(file)) writeFileSync(file, '# Tocsin benchmarks\n\nFigures appended by `npm run bench -- <name>`; each section names its command and machine.\n');
-    appendFileSync(file, report);
+    if (profileDir) process.stdout.write(`profiled run: not appended to BENCHMARKS.md (profile and query counts in ${profileDir})\n`);
+    else appendFileSync(file, report);
   } finally {
     child.kill('SIGTERM');
     await exited;
