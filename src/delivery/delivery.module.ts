@@ -11,6 +11,7 @@ import { DeliveryMetrics } from './delivery.metrics.js';
 import { DELIVERY_OPTIONS, deliveryOptionsFrom } from './delivery.options.js';
 import { DeliveryProcessor, RETRY_RANDOM } from './delivery.processor.js';
 import { DeliveryRepository } from './delivery.repository.js';
+import { DeliverySettler } from './delivery.settler.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
 import { RATE_LIMITER } from './rate-limit/rate-limiter.js';
@@ -32,6 +33,7 @@ import { SharedRateLimiter } from './rate-limit/shared-rate-limiter.js';
     RateLimitRepository,
     DeliveryRepository,
     DeliveryMetrics,
+    DeliverySettler,
     DeliveryProcessor,
     DeliveryWorker,
     CoalesceRepository,

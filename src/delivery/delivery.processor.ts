@@ -7,11 +7,12 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { CONFIG_HOLDER, type ConfigHolder } from '../config/config.holder.js';
 import type { TocsinConfig } from '../config/config.types.js';
 import { Database } from '../db/database.service.js';
-import { DELIVERY_TRANSPORT, type DeliveryTransport } from './delivery-transport.js';
+import { DELIVERY_TRANSPORT, type DeliveryTransport, type PreparedSend } from './delivery-transport.js';
 import { DeliveryMetrics, DeliveryMetricOutcome } from './delivery.metrics.js';
-import { type AttemptRecord, type ClaimedDelivery, DeliveryRepository } from './delivery.repository.js';
+import { type AttemptRecord, type ClaimedDelivery, DeliveryRepository, targetStateKey } from './delivery.repository.js';
+import { DeliverySettler, SettleKind } from './delivery.settler.js';
 import { AttemptOutcome } from './delivery.types.js';
-import { bucketsFor, RATE_LIMITER, type RateLimiter } from './rate-limit/rate-limiter.js';
+import { type BucketSpec, bucketsFor, RATE_LIMITER, type RateLimiter } from './rate-limit/rate-limiter.js';
 import { decideRetry, type RandomSource, RetryVerdict } from './retry-policy.js';
 
 export const RETRY_RANDOM = Symbol('RetryRandom');
@@ -28,16 +29,31 @@ export enum ProcessResult {
 
 const SETTLE_MARGIN_MS = 1000;
 
+/** One claimed delivery and the signal that fires when the worker gives it up (shutdown). */
+export interface ProcessItem {
+  row: ClaimedDelivery;
+  abort: AbortSignal;
+}
+
+/** A row cleared to send: its sender and the target's saved state. */
+interface Cleared {
+  send: PreparedSend;
+  previousState?: Record<string, unknown>;
+}
+
 /**
- * Sends one claimed delivery: finds its target in the running config, takes rate-limit tokens
- * (or waits for them), sends within `attempt_timeout`, and settles the outcome with its attempts
- * in one transaction.
+ * Sends claimed deliveries: finds each target in the running config, takes rate-limit tokens
+ * for the whole claimed batch (one ask per set of buckets; rows without a token wait, never
+ * dropped), reads the targets' saved states in one query, sends each within `attempt_timeout`
+ * as soon as it is cleared, and settles every outcome with its attempts through the settler
+ * (group commit: one transaction for the sends that finished together).
  */
 @Injectable()
 export class DeliveryProcessor {
   constructor(
     private readonly db: Database,
     private readonly repo: DeliveryRepository,
+    private readonly settler: DeliverySettler,
     private readonly metrics: DeliveryMetrics,
     @Inject(DELIVERY_TRANSPORT) private readonly transport: DeliveryTransport,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
@@ -49,44 +65,102 @@ export class DeliveryProcessor {
   ) {}
 
   /** `abort` fires on shutdown; the caller releases the row before firing it. */
-  async process(row: ClaimedDelivery, abort: AbortSignal): Promise<ProcessResult> {
+  process(row: ClaimedDelivery, abort: AbortSignal): Promise<ProcessResult> {
+    return this.processMany([{ row, abort }])[0];
+  }
+
+  /** One promise per item, in order; each settles on its own as its send finishes. */
+  processMany(items: readonly ProcessItem[]): Promise<ProcessResult>[] {
     const config = this.config.current();
-    const log = this.logger.child({ deliveryId: row.id, channel: row.channel, receiver: row.receiver });
-    const sender = this.transport.prepare(config, row);
     const startedAt = this.clock.now();
-    if (!sender) {
-      const error = `target ${row.targetKey} of receiver "${row.receiver}" is no longer in the configuration (removed by a reload)`;
-      log.warn({ targetKey: row.targetKey }, 'delivery target gone; poisoned');
-      return this.settle(row, config, { outcome: SendOutcome.Poison, provider: row.channel, error }, startedAt, 0, true);
+    const cleared = this.clear(config, items, startedAt);
+    return items.map((item) =>
+      cleared.then((c) => {
+        const verdict = c.get(item.row.id);
+        if (verdict === undefined) throw new Error(`delivery ${item.row.id} was not prepared`);
+        if (verdict instanceof Promise) return verdict;
+        return this.sendOne(config, item, verdict, startedAt);
+      }),
+    );
+  }
+
+  /**
+   * Decides for every item before sending: target gone → poison; no token → postponed (one
+   * UPDATE per bucket set); the rest cleared, with their targets' saved states.
+   */
+  private async clear(config: TocsinConfig, items: readonly ProcessItem[], startedAt: Date): Promise<Map<string, Cleared | Promise<ProcessResult>>> {
+    const out = new Map<string, Cleared | Promise<ProcessResult>>();
+    const byBuckets = new Map<string, { buckets: BucketSpec[]; items: { item: ProcessItem; send: PreparedSend }[] }>();
+    for (const item of items) {
+      const { row } = item;
+      const sender = this.transport.prepare(config, row);
+      if (!sender) {
+        const error = `target ${row.targetKey} of receiver "${row.receiver}" is no longer in the configuration (removed by a reload)`;
+        this.logger.warn({ deliveryId: row.id, channel: row.channel, receiver: row.receiver, targetKey: row.targetKey }, 'delivery target gone; poisoned');
+        const settled = this.settle(row, config, { outcome: SendOutcome.Poison, provider: row.channel, error }, startedAt, 0, true);
+        // Awaited by this item's caller once the batch is cleared; not an unhandled rejection meanwhile.
+        settled.catch(() => undefined);
+        out.set(row.id, settled);
+        continue;
+      }
+      const channelConfig = config.channels[row.channel];
+      const buckets = bucketsFor(row.channel, row.recipient, channelConfig.rate_limit, channelConfig.global_rate_limit);
+      const key = buckets.map((b) => b.key).join('\u0000');
+      const entry = byBuckets.get(key) ?? { buckets, items: [] };
+      entry.items.push({ item, send: sender });
+      byBuckets.set(key, entry);
     }
 
-    const channelConfig = config.channels[row.channel];
-    const buckets = bucketsFor(row.channel, row.recipient, channelConfig.rate_limit, channelConfig.global_rate_limit);
-    if (buckets.length > 0) {
+    const going: { item: ProcessItem; send: PreparedSend }[] = [];
+    for (const { buckets, items: group } of byBuckets.values()) {
+      if (buckets.length === 0) {
+        going.push(...group);
+        continue;
+      }
+      let granted = group.length;
+      let waitMs = 0;
       try {
-        const token = await this.limiter.take(buckets);
-        if (!token.granted) {
-          this.metrics.rateLimitEvents.inc({ channel: row.channel });
-          const ok = await this.repo.postpone(this.db.reader, row.id, this.worker, token.waitMs);
-          return ok ? ProcessResult.RateLimited : ProcessResult.LostLease;
-        }
+        ({ granted, waitMs } = await this.limiter.takeUpTo(buckets, group.length));
       } catch (err) {
         // Fail open: a broken limiter store must not hold pages back; the failure is logged.
-        log.error({ err: { message: (err as Error).message } }, 'rate limiter unavailable; sending without a token');
+        this.logger.error({ err: { message: (err as Error).message }, channel: group[0].item.row.channel }, 'rate limiter unavailable; sending without a token');
       }
+      going.push(...group.slice(0, granted));
+      const waiting = group.slice(granted);
+      if (waiting.length === 0) continue;
+      this.metrics.rateLimitEvents.inc({ channel: waiting[0].item.row.channel }, waiting.length);
+      const ours = await this.repo.postponeMany(
+        this.db.reader,
+        waiting.map((w) => w.item.row.id),
+        this.worker,
+        waitMs,
+      );
+      for (const w of waiting) out.set(w.item.row.id, Promise.resolve(ours.has(w.item.row.id) ? ProcessResult.RateLimited : ProcessResult.LostLease));
     }
 
-    const previousState = await this.repo.targetState(this.db.reader, row.groupKey, row.receiver, row.targetKey);
+    const states = await this.repo.targetStates(
+      this.db.reader,
+      going.map((g) => g.item.row),
+    );
+    for (const g of going) {
+      const previousState = states.get(targetStateKey(g.item.row));
+      out.set(g.item.row.id, { send: g.send, ...(previousState ? { previousState } : {}) });
+    }
+    return out;
+  }
+
+  private async sendOne(config: TocsinConfig, item: ProcessItem, cleared: Cleared, startedAt: Date): Promise<ProcessResult> {
+    const { row, abort } = item;
     const timeoutMs = config.delivery.attempt_timeout_ms;
     const ctx: SendContext = {
       deliveryId: row.id,
       attempt: row.retryCount + 1,
       signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abort]),
       timeoutMs,
-      ...(previousState ? { previousState } : {}),
+      ...(cleared.previousState ? { previousState: cleared.previousState } : {}),
     };
     const began = performance.now();
-    const result = await this.sendGuarded(() => sender.send(row.payload, ctx), timeoutMs);
+    const result = await this.sendGuarded(() => cleared.send.send(row.payload, ctx), timeoutMs);
     const durationMs = performance.now() - began;
     if (abort.aborted) return ProcessResult.LostLease;
     return this.settle(row, config, result, startedAt, durationMs, false);
@@ -129,12 +203,7 @@ export class DeliveryProcessor {
     const channel = row.channel;
     if (result.outcome === SendOutcome.Delivered) {
       attempts.push(this.attemptOf(row.id, result, startedAt, durationMs));
-      const ok = await this.db.transaction(async (tx) => {
-        const settled = await this.repo.markDelivered(tx, row.id, this.worker);
-        await this.repo.recordAttempts(tx, attempts);
-        if (settled && result.state) await this.repo.saveTargetState(tx, row.groupKey, row.receiver, row.targetKey, result.state);
-        return settled;
-      });
+      const ok = await this.settler.settle({ kind: SettleKind.Delivered, row, attempts, ...(result.state ? { state: result.state } : {}) });
       this.metrics.deliveries.inc({ channel, outcome: DeliveryMetricOutcome.Delivered });
       this.metrics.latency.observe({ channel }, Math.max(0, (this.clock.now().getTime() - row.dueAt.getTime()) / 1000));
       return ok ? ProcessResult.Delivered : ProcessResult.LostLease;
@@ -156,15 +225,23 @@ export class DeliveryProcessor {
     const poison = decision.verdict === RetryVerdict.Poison;
     const attemptOutcome = poison ? AttemptOutcome.Poison : AttemptOutcome.Retry;
     attempts.push(this.attemptOf(row.id, result, startedAt, durationMs, attemptOutcome));
-    const ok = await this.db.transaction(async (tx) => {
-      await this.repo.recordAttempts(tx, attempts);
-      if (decision.verdict === RetryVerdict.Poison) {
-        const message =
-          decision.exhausted && !targetGone ? `${result.error} (gave up after ${decision.retryCount} attempts)` : result.error;
-        return this.repo.markPoison(tx, row.id, this.worker, decision.retryCount, message);
-      }
-      return this.repo.scheduleRetry(tx, row.id, this.worker, decision.retryCount, decision.delayMs, result.error);
-    });
+    const ok = poison
+      ? await this.settler.settle({
+          kind: SettleKind.Poison,
+          row,
+          attempts,
+          poison: {
+            id: row.id,
+            retryCount: decision.retryCount,
+            error: decision.exhausted && !targetGone ? `${result.error} (gave up after ${decision.retryCount} attempts)` : result.error,
+          },
+        })
+      : await this.settler.settle({
+          kind: SettleKind.Retry,
+          row,
+          attempts,
+          retry: { id: row.id, retryCount: decision.retryCount, delayMs: decision.delayMs, error: result.error },
+        });
     this.metrics.deliveries.inc({ channel, outcome: poison ? DeliveryMetricOutcome.Poison : DeliveryMetricOutcome.Retry });
     this.logger[poison ? 'warn' : 'info'](
       { deliveryId: row.id, channel, provider: result.provider, providerStatus: result.providerStatus, retryCount: decision.retryCount },

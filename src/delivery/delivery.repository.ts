@@ -31,6 +31,36 @@ export interface AttemptRecord {
   worker: string;
 }
 
+/** One failed attempt's outcome for a batch settle. */
+export interface RetrySettle {
+  id: string;
+  retryCount: number;
+  delayMs: number;
+  error: string;
+}
+
+export interface PoisonSettle {
+  id: string;
+  retryCount: number;
+  error: string;
+}
+
+/** The settles of many sends, written together (each guarded by the worker's lease). */
+export interface SettleBatch {
+  delivered: readonly string[];
+  retries: readonly RetrySettle[];
+  poisons: readonly PoisonSettle[];
+}
+
+export interface TargetStateRef {
+  groupKey: string;
+  receiver: string;
+  targetKey: string;
+}
+
+/** Map key of a target's state in `targetStates`. */
+export const targetStateKey = (r: TargetStateRef): string => `${r.groupKey}\u0000${r.receiver}\u0000${r.targetKey}`;
+
 interface ClaimedRow {
   id: string;
   channel: Channel;
@@ -142,6 +172,66 @@ export class DeliveryRepository {
     return n === 1;
   }
 
+  /**
+   * Settles many sends of one worker with one UPDATE per kind (delivered, retry, poison), each
+   * guarded like the single-row settles. Returns the ids whose lease still held (settled).
+   */
+  async settleMany(tx: Tx, worker: string, batch: SettleBatch): Promise<Set<string>> {
+    const settled = new Set<string>();
+    if (batch.delivered.length > 0) {
+      const rows = await updateReturning<{ id: string }>(
+        tx,
+        `UPDATE alert_deliveries
+            SET status = 'delivered', delivered_at = now(), error_message = NULL, claimed_by = NULL, lease_until = NULL
+          WHERE id = ANY($1::bigint[]) AND status = 'sending' AND claimed_by = $2
+          RETURNING id::text`,
+        [batch.delivered, worker],
+      );
+      for (const r of rows) settled.add(r.id);
+    }
+    if (batch.retries.length > 0) {
+      const rows = await updateReturning<{ id: string }>(
+        tx,
+        `UPDATE alert_deliveries d
+            SET status = 'pending', retry_count = r.retry_count, error_message = r.error,
+                next_attempt_at = now() + r.delay_ms * interval '1 millisecond', claimed_by = NULL, lease_until = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, retry_count integer, delay_ms float8, error text)
+          WHERE d.id = r.id AND d.status = 'sending' AND d.claimed_by = $2
+          RETURNING d.id::text`,
+        [JSON.stringify(batch.retries.map((r) => ({ id: r.id, retry_count: r.retryCount, delay_ms: r.delayMs, error: r.error }))), worker],
+      );
+      for (const r of rows) settled.add(r.id);
+    }
+    if (batch.poisons.length > 0) {
+      const rows = await updateReturning<{ id: string }>(
+        tx,
+        `UPDATE alert_deliveries d
+            SET status = 'poison', retry_count = r.retry_count, error_message = r.error, failed_at = now(),
+                claimed_by = NULL, lease_until = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, retry_count integer, error text)
+          WHERE d.id = r.id AND d.status = 'sending' AND d.claimed_by = $2
+          RETURNING d.id::text`,
+        [JSON.stringify(batch.poisons.map((r) => ({ id: r.id, retry_count: r.retryCount, error: r.error }))), worker],
+      );
+      for (const r of rows) settled.add(r.id);
+    }
+    return settled;
+  }
+
+  /** Over a rate limit, many rows at once (see `postpone`); returns the ids still ours. */
+  async postponeMany(tx: Tx, ids: readonly string[], worker: string, delayMs: number): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await updateReturning<{ id: string }>(
+      tx,
+      `UPDATE alert_deliveries
+          SET status = 'pending', next_attempt_at = now() + $3 * interval '1 millisecond', claimed_by = NULL, lease_until = NULL
+        WHERE id = ANY($1::bigint[]) AND status = 'sending' AND claimed_by = $2
+        RETURNING id::text`,
+      [ids, worker, delayMs],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Gives claimed rows back unsent (shutdown): pending and due at once. Returns the ids released. */
   async release(tx: Tx, ids: readonly string[], worker: string): Promise<string[]> {
     if (ids.length === 0) return [];
@@ -188,6 +278,20 @@ export class DeliveryRepository {
       [groupKey, receiver, targetKey],
     );
     return rows[0]?.state;
+  }
+
+  /** The saved states of many targets in one query, keyed by `targetStateKey`. */
+  async targetStates(tx: Tx, refs: readonly TargetStateRef[]): Promise<Map<string, Record<string, unknown>>> {
+    if (refs.length === 0) return new Map();
+    const rows = await sql<{ group_key: string; receiver: string; target_key: string; state: Record<string, unknown> }>(
+      tx,
+      `SELECT t.group_key, t.receiver, t.target_key, t.state
+         FROM target_state t
+         JOIN jsonb_to_recordset($1::jsonb) AS r(group_key text, receiver text, target_key text)
+           ON t.group_key = r.group_key AND t.receiver = r.receiver AND t.target_key = r.target_key`,
+      [JSON.stringify(refs.map((r) => ({ group_key: r.groupKey, receiver: r.receiver, target_key: r.targetKey })))],
+    );
+    return new Map(rows.map((r) => [targetStateKey({ groupKey: r.group_key, receiver: r.receiver, targetKey: r.target_key }), r.state]));
   }
 
   async saveTargetState(tx: Tx, groupKey: string, receiver: string, targetKey: string, state: Record<string, unknown>): Promise<void> {

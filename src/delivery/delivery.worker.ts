@@ -121,7 +121,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           const leaseMs = this.leaseMs();
           const rows = await this.db.transaction((tx) => this.repo.claimDue(tx, this.worker, free, leaseMs));
           this.lastClaimEmpty = rows.length === 0;
-          for (const row of rows) this.dispatch(row);
+          this.dispatch(rows);
           claimedAll = rows.length === free;
         }
       } catch (err) {
@@ -134,23 +134,27 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private dispatch(row: ClaimedDelivery): void {
-    const abort = new AbortController();
-    const entry: InFlight = { row, abort, startedAt: new Date(), done: Promise.resolve() };
-    entry.done = this.processor
-      .process(row, abort.signal)
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          // The row stays claimed; its lease runs out and a worker claims it again.
-          this.logger.error({ deliveryId: row.id, err: { message: (err as Error).message } }, 'delivery processing failed');
-        },
-      )
-      .finally(() => {
-        this.inFlight.delete(row.id);
-        this.wake();
-      });
-    this.inFlight.set(row.id, entry);
+  /** Hands a claimed batch to the processor (rate limits and target states asked once for it). */
+  private dispatch(rows: readonly ClaimedDelivery[]): void {
+    if (rows.length === 0) return;
+    const entries = rows.map((row): InFlight => ({ row, abort: new AbortController(), startedAt: new Date(), done: Promise.resolve() }));
+    const results = this.processor.processMany(entries.map((e) => ({ row: e.row, abort: e.abort.signal })));
+    entries.forEach((entry, i) => {
+      const { row } = entry;
+      entry.done = results[i]
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            // The row stays claimed; its lease runs out and a worker claims it again.
+            this.logger.error({ deliveryId: row.id, err: { message: (err as Error).message } }, 'delivery processing failed');
+          },
+        )
+        .finally(() => {
+          this.inFlight.delete(row.id);
+          this.wake();
+        });
+      this.inFlight.set(row.id, entry);
+    });
   }
 
   private async maybeCoalesce(): Promise<void> {

@@ -21,9 +21,21 @@ export interface TakeResult {
   waitMs: number;
 }
 
+export interface TakeManyResult {
+  /** Tokens taken from every bucket (0 … count): that many deliveries may go now. */
+  granted: number;
+  /** When fewer than asked were granted: how long until the next token (≥ 1 ms); else 0. */
+  waitMs: number;
+}
+
 export interface RateLimiter {
   /** Takes one token from every bucket, or none of them. */
   take(buckets: readonly BucketSpec[]): Promise<TakeResult>;
+  /**
+   * Takes up to `count` tokens from every bucket at once (the same number from each), as many
+   * as the emptiest bucket holds: a batch of deliveries to one target asks once.
+   */
+  takeUpTo(buckets: readonly BucketSpec[], count: number): Promise<TakeManyResult>;
   close(): Promise<void>;
 }
 

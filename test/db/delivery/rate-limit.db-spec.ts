@@ -63,6 +63,24 @@ function describeLimiter(name: string, make: () => Promise<{ limiter: RateLimite
       // the target still holds its two remaining tokens
       expect(await takeMany(limiter, [target], 5)).toBe(2);
     });
+
+    it('should grant concurrent batch takers no more tokens in total than the bucket holds', async () => {
+      const b = bucket(10);
+      const results = await Promise.all(Array.from({ length: 5 }, () => limiter.takeUpTo([b], 4)));
+      expect(results.reduce((n, r) => n + r.granted, 0)).toBe(10);
+      for (const r of results) expect(r.waitMs > 0).toBe(r.granted < 4);
+      expect((await limiter.take([b])).granted).toBe(false);
+    });
+
+    it('should take the same number from every bucket of a batch, as many as the emptiest holds', async () => {
+      const target = bucket(5);
+      const global = bucket(3);
+      const r = await limiter.takeUpTo([target, global], 4);
+      expect(r.granted).toBe(3);
+      expect(r.waitMs).toBeGreaterThan(0);
+      expect(await takeMany(limiter, [target], 5)).toBe(2);
+      expect((await limiter.takeUpTo([target, global], 2)).granted).toBe(0);
+    });
   });
 }
 
