@@ -89,15 +89,17 @@ export class AlertIngestService {
       const deliveriesByFp = new Map<string, string[]>();
       const mute = this.flusher.muteContextSource(tx, now);
       let wake: Date | null = null;
+      const dueNow: typeof groups = [];
       for (const g of groups) {
         if (g.nextFlushAt !== null && g.nextFlushAt.getTime() <= now.getTime()) {
-          const outcome = await this.flusher.flushGroup(tx, g, now, mute);
-          for (const d of outcome.deliveries) {
-            for (const fp of d.fingerprints) deliveriesByFp.set(fp, [...(deliveriesByFp.get(fp) ?? []), d.id]);
-          }
+          dueNow.push(g);
         } else if (g.nextFlushAt !== null && (wake === null || g.nextFlushAt < wake)) {
           wake = g.nextFlushAt;
         }
+      }
+      const outcome = await this.flusher.flushGroups(tx, dueNow, now, mute);
+      for (const d of outcome.deliveries) {
+        for (const fp of d.fingerprints) deliveriesByFp.set(fp, [...(deliveriesByFp.get(fp) ?? []), d.id]);
       }
       return { stored: new Map(stored.map((a) => [a.fingerprint, a])), deliveriesByFp, wake };
     });

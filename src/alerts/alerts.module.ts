@@ -8,6 +8,7 @@ import { AlertsController } from './alerts.controller.js';
 import { AlertsMetrics } from './alerts.metrics.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { ALERTS_SETTINGS, alertsSettingsFrom } from './alerts.settings.js';
+import { GroupFlushRepository } from './group-flush.repository.js';
 import { GroupFlusher } from './group-flusher.js';
 import { SilencesRepository } from './silences.repository.js';
 import { SilencesService } from './silences.service.js';
@@ -19,6 +20,7 @@ import { SilencesService } from './silences.service.js';
     { provide: ALERTS_SETTINGS, useFactory: (env: NodeJS.ProcessEnv) => alertsSettingsFrom(env), inject: [APP_ENV] },
     AlertsRepository,
     AlertGroupsRepository,
+    GroupFlushRepository,
     SilencesRepository,
     AlertsMetrics,
     GroupFlusher,

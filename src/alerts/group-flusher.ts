@@ -10,6 +10,7 @@ import { AlertGroupsRepository, type NotificationGroup, type TargetLogEntry } fr
 import { type AlertRecord, isResolvedAt } from './alert.types.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { ALERTS_SETTINGS, type AlertsSettings } from './alerts.settings.js';
+import { type FlushRecord, GroupFlushRepository } from './group-flush.repository.js';
 import { decideGroupFlush, type GroupAlertState, type GroupTimingOptions, nextFlushAt } from './group-timing.js';
 import { MuteContext } from './mute-context.js';
 import { buildNotification } from './notification.js';
@@ -47,6 +48,7 @@ export class GroupFlusher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly alerts: AlertsRepository,
     private readonly silences: SilencesRepository,
     private readonly outbox: DeliveryOutboxRepository,
+    private readonly flushRepo: GroupFlushRepository,
     @Inject(CONFIG_HOLDER) private readonly config: ConfigHolder,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERTS_SETTINGS) private readonly settings: AlertsSettings,
@@ -154,88 +156,108 @@ export class GroupFlusher implements OnApplicationBootstrap, OnModuleDestroy {
    * per target (Alertmanager's dedup), creates the deliveries, drops resolved alerts, and
    * records the state (or deletes the group once it is empty).
    */
-  async flushGroup(tx: Tx, group: NotificationGroup, now: Date, mute: MuteContextSource): Promise<FlushOutcome> {
+  flushGroup(tx: Tx, group: NotificationGroup, now: Date, mute: MuteContextSource): Promise<FlushOutcome> {
+    return this.flushGroups(tx, [group], now, mute);
+  }
+
+  /**
+   * `flushGroup` for many groups (all locked by the caller's transaction) with set-at-a-time
+   * statements: one read of every group's members, one INSERT of all deliveries and one UPDATE
+   * of every flushed group's state; only groups that empty or are not due yet cost a statement
+   * of their own.
+   */
+  async flushGroups(tx: Tx, groups: readonly NotificationGroup[], now: Date, mute: MuteContextSource): Promise<FlushOutcome> {
+    if (groups.length === 0) return { deliveries: [] };
     const config = this.config.current();
     const snapshot = routingSnapshotOf(config);
-    const route = snapshot.routesById.get(group.routeId) ?? null;
-    const timingRoute = route ?? snapshot.root;
-    const timing: GroupTimingOptions = {
-      groupWaitMs: timingRoute.groupWaitMs,
-      groupIntervalMs: timingRoute.groupIntervalMs,
-      repeatIntervalMs: timingRoute.repeatIntervalMs,
-    };
-
-    const members = await this.groups.membersOf(tx, group.id);
-    if (members.length === 0) {
-      await this.groups.deleteIfEmpty(tx, group.id);
-      return { deliveries: [] };
-    }
-
-    const allStates: GroupAlertState[] = members.map((a) => ({ fingerprint: a.fingerprint, resolved: isResolvedAt(a, now), startsAt: a.startsAt }));
-    const due = nextFlushAt({ firstAlertAt: group.createdAt, lastFlushAt: group.lastFlushAt }, allStates, timing);
-    if (due.getTime() > now.getTime()) {
-      await this.groups.setNextFlush(tx, group.id, due);
-      return { deliveries: [] };
-    }
-
-    const resolvedNow = members.filter((a) => isResolvedAt(a, now)).map((a) => a.fingerprint);
-    const targetLog: Record<string, TargetLogEntry> = { ...group.targetLog };
+    const membersByGroup = await this.flushRepo.membersOfMany(
+      tx,
+      groups.map((g) => g.id),
+    );
     const deliveries: NewDelivery[] = [];
+    const records: FlushRecord[] = [];
 
-    if (!(route && snapshot.timeMuted(route, now))) {
-      const ctx = await mute();
-      const visible = members.filter((a) => !ctx.isMuted(a.labels));
-      const states: GroupAlertState[] = visible.map((a) => ({ fingerprint: a.fingerprint, resolved: isResolvedAt(a, now), startsAt: a.startsAt }));
-      const byFp = new Map<string, AlertRecord>(visible.map((a) => [a.fingerprint, a]));
-      for (const target of listTargets(group.receiver, config)) {
-        const prev = targetLog[target.targetKey];
-        const decision = decideGroupFlush(
-          {
-            firstAlertAt: group.createdAt,
-            lastFlushAt: group.lastFlushAt,
-            notifiedFiring: prev?.firing ?? [],
-            notifiedResolved: prev?.resolved ?? [],
-            lastNotifiedAt: prev ? new Date(prev.at) : null,
-          },
-          states,
-          timing,
-          target.sendResolved,
-          now,
-        );
-        if (!decision.notify) continue;
-        targetLog[target.targetKey] = { firing: decision.firing, resolved: decision.resolved, at: now.toISOString() };
-        if (!decision.send) continue;
-        const alerts = decision.sendFingerprints.map((fp) => byFp.get(fp)).filter((a): a is AlertRecord => a !== undefined);
-        deliveries.push({
-          channel: target.channel,
-          recipient: target.recipient,
-          receiver: group.receiver,
-          targetKey: target.targetKey,
-          groupId: group.id,
-          groupKey: group.groupKey,
-          fingerprints: alerts.map((a) => a.fingerprint),
-          payload: buildNotification({
-            receiver: group.receiver,
-            groupKey: group.groupKey,
-            groupLabels: group.groupLabels,
-            alerts,
-            externalURL: this.settings.externalUrl,
+    for (const group of groups) {
+      const route = snapshot.routesById.get(group.routeId) ?? null;
+      const timingRoute = route ?? snapshot.root;
+      const timing: GroupTimingOptions = {
+        groupWaitMs: timingRoute.groupWaitMs,
+        groupIntervalMs: timingRoute.groupIntervalMs,
+        repeatIntervalMs: timingRoute.repeatIntervalMs,
+      };
+
+      const members = membersByGroup.get(group.id) ?? [];
+      if (members.length === 0) {
+        await this.groups.deleteIfEmpty(tx, group.id);
+        continue;
+      }
+
+      const allStates: GroupAlertState[] = members.map((a) => ({ fingerprint: a.fingerprint, resolved: isResolvedAt(a, now), startsAt: a.startsAt }));
+      const due = nextFlushAt({ firstAlertAt: group.createdAt, lastFlushAt: group.lastFlushAt }, allStates, timing);
+      if (due.getTime() > now.getTime()) {
+        await this.groups.setNextFlush(tx, group.id, due);
+        continue;
+      }
+
+      const resolvedNow = members.filter((a) => isResolvedAt(a, now)).map((a) => a.fingerprint);
+      const targetLog: Record<string, TargetLogEntry> = { ...group.targetLog };
+
+      if (!(route && snapshot.timeMuted(route, now))) {
+        const ctx = await mute();
+        const visible = members.filter((a) => !ctx.isMuted(a.labels));
+        const states: GroupAlertState[] = visible.map((a) => ({ fingerprint: a.fingerprint, resolved: isResolvedAt(a, now), startsAt: a.startsAt }));
+        const byFp = new Map<string, AlertRecord>(visible.map((a) => [a.fingerprint, a]));
+        for (const target of listTargets(group.receiver, config)) {
+          const prev = targetLog[target.targetKey];
+          const decision = decideGroupFlush(
+            {
+              firstAlertAt: group.createdAt,
+              lastFlushAt: group.lastFlushAt,
+              notifiedFiring: prev?.firing ?? [],
+              notifiedResolved: prev?.resolved ?? [],
+              lastNotifiedAt: prev ? new Date(prev.at) : null,
+            },
+            states,
+            timing,
+            target.sendResolved,
             now,
-          }),
-          dueAt: now,
-        });
+          );
+          if (!decision.notify) continue;
+          targetLog[target.targetKey] = { firing: decision.firing, resolved: decision.resolved, at: now.toISOString() };
+          if (!decision.send) continue;
+          const alerts = decision.sendFingerprints.map((fp) => byFp.get(fp)).filter((a): a is AlertRecord => a !== undefined);
+          deliveries.push({
+            channel: target.channel,
+            recipient: target.recipient,
+            receiver: group.receiver,
+            targetKey: target.targetKey,
+            groupId: group.id,
+            groupKey: group.groupKey,
+            fingerprints: alerts.map((a) => a.fingerprint),
+            payload: buildNotification({
+              receiver: group.receiver,
+              groupKey: group.groupKey,
+              groupLabels: group.groupLabels,
+              alerts,
+              externalURL: this.settings.externalUrl,
+              now,
+            }),
+            dueAt: now,
+          });
+        }
+      }
+
+      // As Alertmanager: resolved alerts leave the group once a flush has dealt with them.
+      await this.groups.removeMembers(tx, group.id, resolvedNow);
+      if (resolvedNow.length === members.length) {
+        await this.groups.deleteIfEmpty(tx, group.id);
+      } else {
+        records.push({ groupId: group.id, at: now, nextFlushAt: new Date(now.getTime() + timing.groupIntervalMs), targetLog });
       }
     }
 
     const ids = await this.outbox.insertPending(tx, deliveries);
-    // As Alertmanager: resolved alerts leave the group once a flush has dealt with them.
-    await this.groups.removeMembers(tx, group.id, resolvedNow);
-    const empty = resolvedNow.length === members.length;
-    if (empty) {
-      await this.groups.deleteIfEmpty(tx, group.id);
-    } else {
-      await this.groups.recordFlush(tx, group.id, now, new Date(now.getTime() + timing.groupIntervalMs), targetLog);
-    }
+    await this.flushRepo.recordFlushes(tx, records);
     return { deliveries: ids.map((id, i) => ({ id, fingerprints: deliveries[i].fingerprints })) };
   }
 
