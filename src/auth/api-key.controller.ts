@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiZodBody } from '../common/openapi.js';
 import { notFound } from '../common/app-error.js';
+import { pageQuerySchema } from '../common/pagination.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { createKeySchema, keyIdSchema } from './api-key.dto.js';
 import { ApiKeyService, type RequestMeta } from './api-key.service.js';
@@ -30,8 +31,9 @@ export class ApiKeyController {
 
   @Get('keys')
   @RequireScope(Scope.Admin)
-  async list() {
-    return { items: await this.keys.list() };
+  list(@Query() q: unknown) {
+    const page = parseOrThrow(pageQuerySchema, q);
+    return this.keys.list(page.limit, page.cursor);
   }
 
   @Post('keys/:id/rotate')

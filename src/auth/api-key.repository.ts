@@ -86,10 +86,13 @@ export class ApiKeyRepository {
     return Number(row.n);
   }
 
-  async list(tx: Tx): Promise<ApiKeyView[]> {
+  /** Newest first, at most `limit` keys with an id below `beforeId` (all when null). */
+  async list(tx: Tx, limit: number, beforeId: string | null): Promise<ApiKeyView[]> {
     const rows = await sql<KeyRow>(
       tx,
-      `SELECT id, name, scopes, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id DESC`,
+      `SELECT id, name, scopes, created_at, last_used_at, revoked_at FROM api_keys
+       WHERE ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $1`,
+      [limit, beforeId],
     );
     return rows.map(toView);
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { notFound } from '../common/app-error.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { Database } from '../db/database.service.js';
 import type { Tx } from '../db/tx.js';
 import { AuditWriter } from '../audit/audit.writer.js';
@@ -57,8 +58,10 @@ export class ApiKeyService {
     return { id: view.id, name: view.name, scopes: view.scopes, key: token, createdAt: view.createdAt };
   }
 
-  list(): Promise<ApiKeyView[]> {
-    return this.keys.list(this.db.reader);
+  /** `/api/v1` list rules: newest first, `limit` per page, opaque cursor. */
+  async list(limit: number, cursor: string | undefined): Promise<Page<ApiKeyView>> {
+    const rows = await this.keys.list(this.db.reader, limit + 1, decodeCursor(cursor));
+    return toPage(rows, limit);
   }
 
   rotate(keyId: string, meta: RequestMeta): Promise<IssuedKey> {

@@ -98,6 +98,24 @@ describe('API authentication and scopes', () => {
     expect(body.items.find((k) => k.name === 'bootstrap')).toHaveProperty('lastUsedAt');
   });
 
+  it('should page the key list like every /api/v1 list: newest first, nextCursor, limit over 500 is 400', async () => {
+    await createKey(app, 'page-a', ['alerts:read']);
+    await createKey(app, 'page-b', ['alerts:read']);
+    const first = (await (await fetch(`${app.url}/api/v1/keys?limit=1`, { headers: app.admin })).json()) as {
+      items: { id: string; name: string }[];
+      nextCursor: string | null;
+    };
+    expect(first.items.map((k) => k.name)).toEqual(['page-b']);
+    expect(typeof first.nextCursor).toBe('string');
+    const second = (await (
+      await fetch(`${app.url}/api/v1/keys?limit=1&cursor=${first.nextCursor}`, { headers: app.admin })
+    ).json()) as { items: { name: string }[] };
+    expect(second.items.map((k) => k.name)).toEqual(['page-a']);
+    const tooMany = await fetch(`${app.url}/api/v1/keys?limit=501`, { headers: app.admin });
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { errors: { path: string }[] }).errors[0].path).toBe('limit');
+  });
+
   it('should name the field at fault when a key is created with an unknown scope', async () => {
     const res = await fetch(`${app.url}/api/v1/keys`, {
       method: 'POST',
