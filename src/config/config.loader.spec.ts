@@ -293,6 +293,22 @@ describe('redactConfig', () => {
   });
 });
 
+describe('redactConfig on URLs that are not secret keys', () => {
+  it('should hide the credentials of a provider base URL and keep its host', () => {
+    const config = okConfig(
+      file(`channels:
+  sms: { provider: twilio, account_sid: AC1, auth_token: t, from: "+15005550006", base_url: "https://twuser:basepw7@twilio.example.com/" }
+  pagerduty: { events_url: "https://pduser:eventspw8@events.example.com/v2/enqueue" }
+`),
+    ).config;
+    const yaml = redactConfig(config);
+    expect(yaml).not.toContain('basepw7');
+    expect(yaml).not.toContain('eventspw8');
+    expect(yaml).toContain('https://<secret>@twilio.example.com/');
+    expect(yaml).toContain('https://<secret>@events.example.com/v2/enqueue');
+  });
+});
+
 describe('Slack targets', () => {
   it('should take a bot token from Alertmanager http_config form and need a channel', () => {
     const text = `route: { receiver: r }

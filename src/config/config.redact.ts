@@ -19,6 +19,9 @@ const SECRET_KEYS = new Set([
   'url',
 ]);
 
+/** `scheme://user:password@` at the start of a URL that is not itself a secret key (`base_url`, `events_url`, …). */
+const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i;
+
 function isTemplateField(v: object): v is { source: string | null; compiled: unknown } {
   return 'source' in v && 'compiled' in v && Object.keys(v).length === 2;
 }
@@ -26,6 +29,7 @@ function isTemplateField(v: object): v is { source: string | null; compiled: unk
 function redact(value: unknown, key: string | null): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (key !== null && SECRET_KEYS.has(key) && typeof value === 'string') return value === '' ? '' : SECRET_PLACEHOLDER;
+  if (typeof value === 'string') return value.replace(URL_USERINFO, `$1${SECRET_PLACEHOLDER}@`);
   if (Array.isArray(value)) return value.map((v) => redact(v, null));
   if (typeof value === 'object') {
     if (isTemplateField(value)) return value.source;
