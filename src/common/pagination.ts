@@ -16,11 +16,14 @@ export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ before: lastId }), 'utf8').toString('base64url');
 }
 
+/** The largest PostgreSQL bigint: a cursor id past it would make the query fail (a 500). */
+const MAX_BIGINT = 9223372036854775807n;
+
 export function decodeCursor(cursor: string | undefined): string | null {
   if (cursor === undefined || cursor === '') return null;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
-    if (typeof parsed.before === 'string' && /^\d+$/.test(parsed.before)) return parsed.before;
+    if (typeof parsed.before === 'string' && /^\d{1,19}$/.test(parsed.before) && BigInt(parsed.before) <= MAX_BIGINT) return parsed.before;
   } catch {
     // fall through
   }
