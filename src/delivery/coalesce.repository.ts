@@ -47,9 +47,9 @@ export class CoalesceRepository {
   async lockWaiting(tx: Tx, t: CrowdedTarget): Promise<WaitingDelivery[]> {
     const rows = await sql<{ id: string; group_key: string; fingerprints: string[]; payload: NotificationData; due_at: Date }>(
       tx,
-      `SELECT id::text, group_key, fingerprints, payload, due_at FROM alert_deliveries
+      `SELECT d.id::text, group_key, fingerprints, payload, due_at FROM alert_deliveries d
         WHERE status = 'pending' AND channel = $1 AND receiver = $2 AND target_key = $3 AND recipient = $4
-        ORDER BY id
+        ORDER BY d.id
         FOR UPDATE SKIP LOCKED`,
       [t.channel, t.receiver, t.targetKey, t.recipient],
     );

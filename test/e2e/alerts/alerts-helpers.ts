@@ -4,6 +4,9 @@ import { GroupFlusher } from '../../../src/alerts/group-flusher.js';
 import type { TestApp } from '../../setup/app.js';
 
 /** A config routing everything to one webhook receiver, with the given timings. */
+/** These files test ingest and grouping: no delivery worker or SLO evaluator runs beside them. */
+export const QUIET: NodeJS.ProcessEnv = { TOCSIN_WORKERS: '0', TOCSIN_SLO: '0' };
+
 export function webhookConfig(opts: { receiver?: string; groupWait?: string; groupInterval?: string; repeatInterval?: string; extra?: string; sendResolved?: boolean } = {}): string {
   const receiver = opts.receiver ?? 'hooks';
   return `global:
@@ -73,5 +76,5 @@ export interface DeliveryRow {
 }
 
 export async function deliveries(app: TestApp): Promise<DeliveryRow[]> {
-  return query<DeliveryRow>(app, `SELECT id::text AS id, receiver, group_key, fingerprints, payload, due_at FROM alert_deliveries ORDER BY id`);
+  return query<DeliveryRow>(app, `SELECT id::text AS id, receiver, group_key, fingerprints, payload, due_at FROM alert_deliveries d ORDER BY d.id`);
 }

@@ -1,6 +1,6 @@
 import { FakeClock } from '../../../src/common/clock.js';
 import { startTestApp, type TestApp } from '../../setup/app.js';
-import { deliveries, flusher, post, query, resetAlertTables, webhookConfig } from './alerts-helpers.js';
+import { deliveries, flusher, post, query, resetAlertTables, webhookConfig, QUIET } from './alerts-helpers.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const at = (ms: number) => new Date(T0 + ms);
@@ -39,7 +39,7 @@ describe('notification groups (FakeClock timeline)', () => {
 
   beforeEach(async () => {
     clock = new FakeClock(at(0));
-    app = await startTestApp({ clock, configYaml: CONFIG });
+    app = await startTestApp({ clock, configYaml: CONFIG, env: QUIET });
     await flusher(app).stopPolling();
     await resetAlertTables(app);
   });
@@ -95,7 +95,7 @@ describe('notification groups (FakeClock timeline)', () => {
     await app.close();
 
     clock = new FakeClock(at(2 * M));
-    app = await startTestApp({ clock, configYaml: CONFIG });
+    app = await startTestApp({ clock, configYaml: CONFIG, env: QUIET });
     await flusher(app).stopPolling();
     expect(await tick(app, clock, 3 * M)).toEqual([]);
     expect(await tick(app, clock, 5 * M + 29 * S)).toEqual([]);

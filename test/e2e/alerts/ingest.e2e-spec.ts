@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../setup/app.js';
-import { counts, get, post, query, resetAlertTables, webhookConfig } from './alerts-helpers.js';
+import { counts, get, post, query, resetAlertTables, webhookConfig, QUIET } from './alerts-helpers.js';
 
 interface Problem {
   status: number;
@@ -13,7 +13,7 @@ describe('alert ingest', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ configYaml: webhookConfig({ groupWait: '0s' }) });
+    app = await startTestApp({ configYaml: webhookConfig({ groupWait: '0s' }), env: QUIET });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../setup/app.js';
-import { get, post, query, resetAlertTables, webhookConfig } from './alerts-helpers.js';
+import { get, post, query, resetAlertTables, webhookConfig, QUIET } from './alerts-helpers.js';
 
 const CONFIG = webhookConfig({
   receiver: 'muting',
@@ -18,7 +18,7 @@ describe('silences and inhibition', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ configYaml: CONFIG });
+    app = await startTestApp({ configYaml: CONFIG, env: QUIET });
   });
   afterAll(async () => {
     await app?.close();

@@ -199,7 +199,7 @@ describe('tocsin CLI against a running Tocsin', () => {
     });
 
     it('verify: should exit 1 naming the changed entry', async () => {
-      const { rows } = await db.query(`SELECT id::text, target FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET 1`);
+      const { rows } = await db.query(`SELECT a.id::text, target FROM audit_log a ORDER BY a.id DESC LIMIT 1 OFFSET 1`);
       const [{ id, target }] = rows;
       try {
         await db.query(`UPDATE audit_log SET target = 'key:forged' WHERE id = $1`, [id]);

@@ -78,7 +78,7 @@ export async function psql(): Promise<pg.Client> {
 export async function deliveryRows(client: pg.Client, ids: readonly string[]): Promise<DeliveryRow[]> {
   const res = await client.query<DeliveryRow>(
     `SELECT id::text, status, retry_count, error_message, coalesced_into::text, is_summary, group_key
-       FROM alert_deliveries WHERE id = ANY($1::bigint[]) ORDER BY id`,
+       FROM alert_deliveries d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id`,
     [ids],
   );
   return res.rows;

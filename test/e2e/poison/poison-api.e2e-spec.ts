@@ -218,7 +218,7 @@ describe('deliveries and the poison queue (API)', () => {
       const real = await api(app, 'POST', '/api/v1/poison/replay', filter);
       expect(real.status).toBe(200);
       expect(real.body).toEqual({ dryRun: false, replayed: 3, ids: dry.body.ids });
-      const { rows } = await db.query(`SELECT id::text, status, retry_count FROM alert_deliveries WHERE id = ANY($1::bigint[]) ORDER BY id`, [
+      const { rows } = await db.query(`SELECT d.id::text, status, retry_count FROM alert_deliveries d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id`, [
         [...inWindow, otherChannel, outside],
       ]);
       const status = Object.fromEntries(rows.map((r) => [r.id, `${r.status}/${r.retry_count}`]));
