@@ -49,6 +49,17 @@ describe('toProblem', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it.each([
+    ['a NUL in a text parameter (22021)', Object.assign(new Error('Query failed'), { driverError: withCode('invalid byte sequence for encoding "UTF8": 0x00', '22021') })],
+    ['a NUL in a jsonb parameter (22P05)', withCode('unsupported Unicode escape sequence', '22P05')],
+    ['a time out of range (22008)', withCode('timestamp out of range', '22008')],
+  ])('should answer %s from a request value with a 400 problem, not a 500', (_what, err) => {
+    const logged: unknown[] = [];
+    const p = toProblem(err, 'req-3', (e) => logged.push(e));
+    expect(p).toMatchObject({ status: 400, type: `https://tocsin.dev/problems/${ErrorCode.Validation}`, requestId: 'req-3', errors: [] });
+    expect(logged).toEqual([]);
+  });
+
   it('should keep an AppError as it is', () => {
     expect(toProblem(new AppError(ErrorCode.Conflict, 'taken'), 'r', () => undefined).status).toBe(409);
   });

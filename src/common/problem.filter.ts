@@ -46,6 +46,19 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(e.driverError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
 }
 
+/**
+ * SQLSTATEs of a value PostgreSQL cannot take: a NUL character in text (22021; 22P05 inside
+ * jsonb) or a time out of its range (22008). Only a request's own query, path or cursor can
+ * carry these into a query, so they are the client's 400, not a 500.
+ */
+const UNSTORABLE_VALUE_SQLSTATES = new Set(['22021', '22P05', '22008']);
+
+function sqlStateOf(err: unknown): string | null {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : null;
+}
+
 /** What a 503 tells clients to wait before they send again. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -93,6 +106,12 @@ export function toProblem(err: unknown, requestId: string, log: (e: unknown) => 
     // 503 (not 500) so that Prometheus and Alertmanager send the batch again later.
     const detail = 'The database is unavailable, so this request may not have been stored; send it again shortly (sending an alert again is harmless).';
     return { type: `https://tocsin.dev/problems/${ErrorCode.Unavailable}`, ...problemFor(ErrorCode.Unavailable), detail, requestId, errors: [] };
+  }
+  const sqlState = sqlStateOf(err);
+  if (sqlState !== null && UNSTORABLE_VALUE_SQLSTATES.has(sqlState)) {
+    const detail =
+      'A value in this request cannot be used: it holds a NUL character or a time out of range. Remove it (a cursor: start again without it).';
+    return { type: `https://tocsin.dev/problems/${ErrorCode.Validation}`, ...problemFor(ErrorCode.Validation), detail, requestId, errors: [] };
   }
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
