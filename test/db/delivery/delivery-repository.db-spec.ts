@@ -120,6 +120,33 @@ describe(DeliveryRepository.name, () => {
       expect(r.failed_at).not.toBeNull();
     });
 
+    it('should settle a batch per outcome kind, guarded by the lease of each row', async () => {
+      const [a, b, c, d] = await insert(4);
+      await db.transaction((tx) => repo.claimDue(tx, 'w', 3, 30_000));
+      await db.transaction((tx) => repo.claimDue(tx, 'other', 1, 30_000));
+      const settled = await db.transaction((tx) =>
+        repo.settleMany(tx, 'w', {
+          delivered: [a, d],
+          retries: [{ id: b, retryCount: 1, delayMs: 60_000, error: 'HTTP 503' }],
+          poisons: [{ id: c, retryCount: 2, error: 'HTTP 400' }],
+        }),
+      );
+      expect([...settled].sort()).toEqual([a, b, c].sort());
+      expect(await row(a)).toMatchObject({ status: 'delivered', claimed_by: null, lease_until: null });
+      expect(await row(b)).toMatchObject({ status: 'pending', retry_count: 1, error_message: 'HTTP 503', claimed_by: null });
+      expect((await row(b)).next_attempt_at.getTime()).toBeGreaterThan(Date.now() + 50_000);
+      expect(await row(c)).toMatchObject({ status: 'poison', retry_count: 2, error_message: 'HTTP 400' });
+      // d is held by another worker: untouched
+      expect(await row(d)).toMatchObject({ status: 'sending', claimed_by: 'other' });
+    });
+
+    it('should claim in due order and stop at the limit with a large backlog waiting', async () => {
+      const early = await insert(3, new Date(Date.now() - 60_000));
+      await insert(50);
+      const claimed = await db.transaction((tx) => repo.claimDue(tx, 'w', 3, 30_000));
+      expect(claimed.map((r) => r.id).sort()).toEqual([...early].sort());
+    });
+
     it('should release claimed rows as pending and due at once, and record the attempt', async () => {
       const ids = await insert(2);
       await db.transaction((tx) => repo.claimDue(tx, 'w', 2, 30_000));
