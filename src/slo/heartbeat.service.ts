@@ -77,7 +77,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnModuleDestroy
     return this.db.transaction(async (tx) => {
       await this.repo.ensure(tx, [config.name], now, false);
       const previous = await this.repo.lock(tx, config.name);
-      const update = applyBeat(previous, at, state, config.max_staleness_ms);
+      const update = applyBeat(previous, at, state, config.max_staleness_ms, now);
       if (!update.newer && previous) return previous;
       return this.repo.saveBeat(tx, config.name, { ...update, source }, now);
     });

@@ -116,7 +116,7 @@ describe('heartbeatStatus', () => {
     const start = clock.now();
     clock.advance(1000);
     let rec = record({}, start);
-    const beat1 = applyBeat(rec, clock.now(), 'OPEN', 10_000);
+    const beat1 = applyBeat(rec, clock.now(), 'OPEN', 10_000, clock.now());
     rec = { ...rec, lastBeatAt: beat1.lastBeatAt, lastState: beat1.lastState, okSince: beat1.okSince };
     clock.advance(10_000);
     expect(heartbeatStatus(10_000, rec, clock.now())).toMatchObject({ state: HeartbeatState.Ok, stalenessSeconds: 10 });
@@ -124,7 +124,7 @@ describe('heartbeatStatus', () => {
     const stale = heartbeatStatus(10_000, rec, clock.now());
     expect(stale).toMatchObject({ state: HeartbeatState.Stale, stalenessSeconds: 11 });
     expect(stale.since.getTime()).toBe(beat1.lastBeatAt.getTime() + 10_000);
-    const beat2 = applyBeat(rec, clock.now(), 'OPEN', 10_000);
+    const beat2 = applyBeat(rec, clock.now(), 'OPEN', 10_000, clock.now());
     expect(beat2.okSince).toEqual(clock.now());
     rec = { ...rec, lastBeatAt: beat2.lastBeatAt, okSince: beat2.okSince };
     expect(heartbeatStatus(10_000, rec, clock.now())).toMatchObject({ state: HeartbeatState.Ok, since: clock.now() });
@@ -133,9 +133,21 @@ describe('heartbeatStatus', () => {
   it('should keep okSince across timely beats and ignore a beat older than the last', () => {
     const t0 = new Date('2026-01-01T00:00:00Z');
     const rec = record({ lastBeatAt: t0, okSince: t0 }, t0);
-    expect(applyBeat(rec, new Date(t0.getTime() + 5000), 'OPEN', 10_000).okSince).toEqual(t0);
-    const old = applyBeat(rec, new Date(t0.getTime() - 5000), 'TRIPPED', 10_000);
+    const now = new Date(t0.getTime() + 5000);
+    expect(applyBeat(rec, now, 'OPEN', 10_000, now).okSince).toEqual(t0);
+    const old = applyBeat(rec, new Date(t0.getTime() - 5000), 'TRIPPED', 10_000, now);
     expect(old).toMatchObject({ newer: false, lastBeatAt: t0 });
+  });
+
+  it('should count a beat dated in the future as a beat now, so it neither holds the heartbeat ok nor hides later beats', () => {
+    const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
+    const rec = record({}, clock.now());
+    const ahead = applyBeat(rec, new Date('2099-01-01T00:00:00Z'), 'OPEN', 10_000, clock.now());
+    expect(ahead).toMatchObject({ newer: true, lastBeatAt: clock.now(), lastState: 'OPEN' });
+    const stored = { ...rec, lastBeatAt: ahead.lastBeatAt, lastState: ahead.lastState, okSince: ahead.okSince };
+    clock.advance(11_000);
+    expect(heartbeatStatus(10_000, stored, clock.now()).state).toBe(HeartbeatState.Stale);
+    expect(applyBeat(stored, clock.now(), 'CLOSED', 10_000, clock.now())).toMatchObject({ newer: true, lastState: 'CLOSED' });
   });
 });
 

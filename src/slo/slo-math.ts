@@ -114,8 +114,13 @@ export interface BeatUpdate {
   newer: boolean;
 }
 
-/** How a beat at `at` changes the stored heartbeat: the run of timely beats goes on, or starts again at `at`. */
-export function applyBeat(previous: HeartbeatRecord | null, at: Date, state: string | null, maxStalenessMs: number): BeatUpdate {
+/**
+ * How a beat at `at` changes the stored heartbeat: the run of timely beats goes on, or starts again
+ * at `at`. A beat dated after `now` (a sender's clock ahead) counts as a beat now: kept as dated,
+ * it would hold the heartbeat ok, and hide every later beat as older, until that future time.
+ */
+export function applyBeat(previous: HeartbeatRecord | null, claimedAt: Date, state: string | null, maxStalenessMs: number, now: Date): BeatUpdate {
+  const at = claimedAt.getTime() > now.getTime() ? now : claimedAt;
   const last = previous?.lastBeatAt ?? null;
   if (last !== null && at.getTime() < last.getTime()) {
     return { lastBeatAt: last, lastState: previous?.lastState ?? null, okSince: previous?.okSince ?? last, newer: false };
