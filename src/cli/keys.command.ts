@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type ApiKeyView, type IssuedKey, Scope } from '../auth/auth.types.js';
+import type { Page } from '../common/pagination.js';
 import { ApiClient } from './api-client.js';
 import type { CliIo, CliState } from './cli.io.js';
 import { examples, printJson, runAction, table } from './cli-output.js';
@@ -40,7 +41,15 @@ export function registerKeysCommands(program: Command, io: CliIo, state: CliStat
     .addHelpText('after', examples('tocsin keys list'))
     .action((o: { json?: boolean }) =>
       runAction(io, state, {}, async () => {
-        const body = await new ApiClient(io).json<{ items: ApiKeyView[] }>('GET', '/api/v1/keys');
+        // Every key: the list is paged like every /api/v1 list, so follow the cursors.
+        const client = new ApiClient(io);
+        const body: Page<ApiKeyView> = { items: [], nextCursor: null };
+        let cursor: string | null = null;
+        do {
+          const page: Page<ApiKeyView> = await client.json<Page<ApiKeyView>>('GET', `/api/v1/keys?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+          body.items.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
         if (o.json) return printJson(io, body);
         io.stdout(
           table(

@@ -109,7 +109,7 @@ export class ApiClient {
   slo = (): Promise<{ items: SloItem[] }> => this.json('slo');
   heartbeats = (): Promise<{ items: Heartbeat[] }> => this.json('heartbeats');
 
-  keys = (): Promise<{ items: ApiKey[] }> => this.json('keys');
+  keys = (): Promise<Page<ApiKey>> => this.json('keys', { query: { limit: '500' } });
   createKey = (name: string, scopes: Scope[]): Promise<CreatedKey> => this.json('createKey', { body: { name, scopes } });
   rotateKey = (id: string): Promise<CreatedKey> => this.json('rotateKey', { params: { id } });
   revokeKey = async (id: string): Promise<void> => {
