@@ -110,13 +110,18 @@ export class AlertGroupsRepository {
     );
   }
 
-  /** Claims one due group for this transaction; other replicas skip it while it is locked. */
-  async claimDue(tx: Tx, now: Date): Promise<NotificationGroup | null> {
+  /**
+   * Claims one due group for this transaction; other replicas skip it while it is locked.
+   * `skip`: groups whose flush failed earlier in this pass (so one failing group cannot hold
+   * back the groups due after it).
+   */
+  async claimDue(tx: Tx, now: Date, skip: readonly string[] = []): Promise<NotificationGroup | null> {
     const rows = await sql<GroupRow>(
       tx,
       `SELECT ${GROUP_COLUMNS} FROM notification_groups
-        WHERE next_flush_at <= $1 ORDER BY next_flush_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [now],
+        WHERE next_flush_at <= $1 AND NOT (id = ANY($2::bigint[]))
+        ORDER BY next_flush_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [now, [...skip]],
     );
     return rows.length ? toGroup(rows[0]) : null;
   }

@@ -115,19 +115,37 @@ export class GroupFlusher implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
-  /** Flushes every group due at `now`, one transaction per group; returns how many were flushed. */
+  /**
+   * Flushes every group due at `now`, one transaction per group; returns how many were flushed.
+   * A group whose flush fails is rolled back (due again at the next pass) and skipped for the
+   * rest of this one, so it cannot hold back the others; the first such error is thrown once
+   * every other due group has been flushed.
+   */
   async flushDue(now: Date = this.clock.now(), max = 10_000): Promise<number> {
     let count = 0;
+    const failed: string[] = [];
+    let firstError: unknown = null;
     while (count < max) {
-      const flushed = await this.db.transaction(async (tx) => {
-        const group = await this.groups.claimDue(tx, now);
-        if (!group) return false;
-        await this.flushGroup(tx, group, now, this.muteContextSource(tx, now));
-        return true;
-      });
-      if (!flushed) break;
-      count++;
+      let claimed = null as string | null;
+      try {
+        const flushed = await this.db.transaction(async (tx) => {
+          const group = await this.groups.claimDue(tx, now, failed);
+          if (!group) return false;
+          claimed = group.id;
+          await this.flushGroup(tx, group, now, this.muteContextSource(tx, now));
+          return true;
+        });
+        if (!flushed) break;
+        count++;
+      } catch (err) {
+        // Not a group's own failure (the claim itself failed): stop this pass.
+        if (claimed === null) throw err;
+        this.logger.error({ err, groupId: claimed }, 'group flush failed; rolled back, retried at the next pass');
+        failed.push(claimed);
+        firstError ??= err;
+      }
     }
+    if (firstError !== null) throw firstError;
     return count;
   }
 
