@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import YAML from 'yaml';
 import { toTemplateData } from '../channels/templates/template-engine.js';
 import { formatIssue, type ConfigIssue } from './config.errors.js';
 import { defaultConfig } from './config.defaults.js';
@@ -290,6 +291,29 @@ describe('redactConfig', () => {
     }
     expect(yaml).toContain('routing_key: <secret>');
     expect(yaml).toContain('receiver: log');
+  });
+});
+
+describe('redactConfig of an Alertmanager file', () => {
+  it('should give the file as written, secrets replaced (URLs keep scheme and host so they still parse), comments and Tocsin defaults left out', () => {
+    const config = okConfig(`# old routing key: pdcomment0
+global:
+  slack_api_url: https://hooks.slack.com/services/T0/B0/slacksecret1
+route:
+  receiver: hook
+receivers:
+  - name: hook
+    webhook_configs: [{ url: "https://hooks.example.com/path/hooksecret2" }]
+  - name: pager
+    pagerduty_configs: [{ routing_key: pdsecret3 }]
+`).config;
+    const yaml = redactConfig(config);
+    for (const secret of ['pdcomment0', 'slacksecret1', 'hooksecret2', 'pdsecret3']) expect(yaml).not.toContain(secret);
+    expect(yaml).toContain('url: https://hooks.example.com/<secret>');
+    expect(yaml).toContain('slack_api_url: https://hooks.slack.com/<secret>');
+    expect(yaml).toContain('routing_key: <secret>');
+    expect(yaml).not.toMatch(/_ms:|^delivery:|^channels:/m);
+    expect(YAML.parse(yaml)).toMatchObject({ route: { receiver: 'hook' }, receivers: [{ name: 'hook' }, { name: 'pager' }] });
   });
 });
 

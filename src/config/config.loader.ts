@@ -9,6 +9,7 @@ import { interpolateEnv } from './config.env.js';
 import { formatPath, IssueCollector, type ConfigIssue, type PathSegment } from './config.errors.js';
 import { findUnknownKeys } from './config.keys.js';
 import { ReceiverBuilder } from './config.receivers.js';
+import { rememberConfigSource } from './config.redact.js';
 import {
   channelsSchema,
   configFileSchema,
@@ -339,7 +340,9 @@ export function loadConfigFromText(text: string, options: LoadOptions): LoadResu
     },
     templates: Array.isArray(root.templates) ? root.templates.map(String) : [],
   };
-  return { ok: true, config: deepFreeze(config), warnings: issues.warnings };
+  const frozen = deepFreeze(config);
+  rememberConfigSource(frozen, expanded);
+  return { ok: true, config: frozen, warnings: issues.warnings };
 }
 
 function undefinedReceiver(name: string, names: ReadonlyMap<string, number>): string {

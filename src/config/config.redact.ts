@@ -40,7 +40,53 @@ function redact(value: unknown, key: string | null): unknown {
   return value;
 }
 
-/** The running config as YAML with every secret replaced by `<secret>` (for /api/v2/status). */
+/** The file text (after `${VAR}` expansion) each loaded config came from. */
+const SOURCES = new WeakMap<TocsinConfig, string>();
+
+/** Called by the loader: `config` was loaded from `expandedText`. */
+export function rememberConfigSource(config: TocsinConfig, expandedText: string): void {
+  SOURCES.set(config, expandedText);
+}
+
+/**
+ * A secret URL keeps its scheme and host, so that Alertmanager's URL-typed keys (webhook and
+ * PagerDuty `url`) still parse where `<secret>` alone would not; anything else is `<secret>`.
+ */
+function redactSecretValue(value: string): string {
+  if (value === '') return '';
+  try {
+    const u = new URL(value);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return `${u.protocol}//${u.host}/${SECRET_PLACEHOLDER}`;
+  } catch {
+    // not a URL
+  }
+  return SECRET_PLACEHOLDER;
+}
+
+/** The file as written, secrets replaced, comments dropped (they may hold anything). */
+function redactSource(value: unknown, key: string | null): unknown {
+  if (typeof value === 'string') {
+    if (key !== null && SECRET_KEYS.has(key)) return redactSecretValue(value);
+    return value.replace(URL_USERINFO, `$1${SECRET_PLACEHOLDER}@`);
+  }
+  if (Array.isArray(value)) return value.map((v) => redactSource(v, null));
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactSource(v, k);
+  return out;
+}
+
+/**
+ * The running config as YAML with every secret replaced by `<secret>` (for /api/v2/status's
+ * `config.original`): the file as the operator wrote it, like Alertmanager's, so that amtool
+ * (`config routes` without a file) and Grafana can load an Alertmanager config back from it;
+ * the built-in default config, which has no file, as Tocsin holds it.
+ */
 export function redactConfig(config: TocsinConfig): string {
+  const source = SOURCES.get(config);
+  if (source !== undefined) {
+    const data: unknown = YAML.parse(source, { maxAliasCount: 1000 }) ?? {};
+    return YAML.stringify(redactSource(data, null), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
+  }
   return YAML.stringify(redact(config, null), { lineWidth: 0 });
 }

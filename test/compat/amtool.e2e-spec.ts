@@ -12,9 +12,19 @@ const CONFIG = `route:
   receiver: amtool-hooks
   group_by: [alertname]
   group_wait: 0s
+  routes:
+    - matchers: ['amtool_sev="critical"']
+      receiver: amtool-pager
+      continue: true
+    - matchers: ['amtool_team=~"a.*"']
+      receiver: amtool-slack
 receivers:
   - name: amtool-hooks
-    webhook_configs: [{ url: "http://127.0.0.1:9/hook" }]
+    webhook_configs: [{ url: "http://127.0.0.1:9/hook/hooksecret1" }]
+  - name: amtool-pager
+    pagerduty_configs: [{ routing_key: pdsecret2, url: "http://127.0.0.1:9/pd" }]
+  - name: amtool-slack
+    slack_configs: [{ api_url: "http://127.0.0.1:9/services/slacksecret3", channel: "#amtool" }]
 `;
 
 describe('amtool against Tocsin', () => {
@@ -36,6 +46,19 @@ describe('amtool against Tocsin', () => {
   afterAll(async () => {
     await app?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should load the config back from /api/v2/status: config routes test without a file, as the API routes, and no secret shown', async () => {
+    const names = (await am('config', 'routes', 'test', 'amtool_sev=critical', 'amtool_team=abc')).trim();
+    expect(names).toBe('amtool-pager,amtool-slack');
+    const res = await fetch(`${app.url}/api/v1/routes/test`, {
+      method: 'POST',
+      headers: { ...app.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: { amtool_sev: 'critical', amtool_team: 'abc' } }),
+    });
+    expect(((await res.json()) as { receivers: { name: string }[] }).receivers.map((r) => r.name).join(',')).toBe(names);
+    const shown = await am('config', 'show');
+    for (const secret of ['hooksecret1', 'pdsecret2', 'slacksecret3']) expect(shown).not.toContain(secret);
   });
 
   it('should add an alert and find it with alert query', async () => {
