@@ -12,6 +12,9 @@ import { DeliveryProcessor } from './delivery.processor.js';
 import { type ClaimedDelivery, DeliveryRepository } from './delivery.repository.js';
 import { AttemptOutcome } from './delivery.types.js';
 
+/** At shutdown, how long sends that already returned get to settle before the rest is released. */
+const SETTLE_WAIT_MS = 5000;
+
 interface InFlight {
   row: ClaimedDelivery;
   abort: AbortController;
@@ -23,8 +26,9 @@ interface InFlight {
  * The claim loop of one process: woken at once by NOTIFY (new or re-pended deliveries, a resume)
  * and by a slow poll, it claims as many due deliveries as it has free slots (bounded concurrency)
  * and hands each to the processor. Between claims it folds crowded chat/SMS/email targets.
- * On shutdown it stops claiming, lets in-flight sends finish within attempt_timeout, and
- * releases whatever is left (sending → pending, attempt outcome `released`).
+ * On shutdown it stops claiming, lets in-flight sends finish within attempt_timeout, aborts
+ * the sends still running, lets the finished ones settle, and releases whatever is left
+ * (sending → pending, attempt outcome `released`).
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -199,7 +203,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     return timeout + Math.max(5000, timeout);
   }
 
-  /** Lets in-flight sends finish within attempt_timeout, then releases the rest. */
+  /** Lets in-flight sends finish within attempt_timeout, aborts the rest, lets finished sends settle, releases what is left. */
   private async drain(): Promise<void> {
     if (this.inFlight.size === 0) return;
     const graceMs = this.config.current().delivery.attempt_timeout_ms + 500;
@@ -209,6 +213,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     clearTimeout(timer);
     const left = [...this.inFlight.values()];
     if (left.length === 0) return;
+    // Cut the sends still running off first, then let the sends that already returned settle
+    // with their real outcome: releasing one of those would send it a second time. Only rows
+    // still ours and `sending` after that are released (the UPDATE is guarded).
+    for (const f of left) f.abort.abort();
+    await Promise.race([Promise.all(left.map((f) => f.done)), new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+    clearTimeout(timer);
     try {
       await this.db.transaction(async (tx) => {
         const released = await this.repo.release(
@@ -225,7 +235,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
             durationMs: Date.now() - (byId.get(id)?.startedAt.getTime() ?? Date.now()),
             outcome: AttemptOutcome.Released,
             provider: byId.get(id)?.row.channel ?? 'tocsin',
-            error: 'released unsent at shutdown',
+            error: 'released at shutdown before its send finished',
             worker: this.worker,
           })),
         );
@@ -234,7 +244,5 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     } catch (err) {
       this.logger.error({ err: { message: (err as Error).message } }, 'could not release in-flight deliveries; their leases will expire');
     }
-    for (const f of left) f.abort.abort();
-    await Promise.race([Promise.all(left.map((f) => f.done)), new Promise((r) => setTimeout(r, 1000))]);
   }
 }
