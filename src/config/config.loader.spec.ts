@@ -305,10 +305,10 @@ receivers:
   - name: hook
     webhook_configs: [{ url: "https://hooks.example.com/path/hooksecret2" }]
   - name: pager
-    pagerduty_configs: [{ routing_key: pdsecret3 }]
+    pagerduty_configs: [{ routing_key: pdsecret3, http_config: { bearer_token: bearer4, http_headers: { X-Api-Key: { secrets: [header5] } } } }]
 `).config;
     const yaml = redactConfig(config);
-    for (const secret of ['pdcomment0', 'slacksecret1', 'hooksecret2', 'pdsecret3']) expect(yaml).not.toContain(secret);
+    for (const secret of ['pdcomment0', 'slacksecret1', 'hooksecret2', 'pdsecret3', 'bearer4', 'header5']) expect(yaml).not.toContain(secret);
     expect(yaml).toContain('url: https://hooks.example.com/<secret>');
     expect(yaml).toContain('slack_api_url: https://hooks.slack.com/<secret>');
     expect(yaml).toContain('routing_key: <secret>');

@@ -63,10 +63,32 @@ function redactSecretValue(value: string): string {
   return SECRET_PLACEHOLDER;
 }
 
+/**
+ * Secret keys of Alertmanager's and Prometheus' schemas that Tocsin does not use (each gave a
+ * warning, or an error for an unsupported integration) but that a file may still hold.
+ */
+const UNUSED_SECRET_KEYS = new Set([
+  'bearer_token',
+  'client_secret',
+  'auth_secret',
+  'smtp_auth_secret',
+  'auth_password',
+  'token',
+  'user_key',
+  'webhook_url',
+  'app_token',
+  'key',
+]);
+
 /** The file as written, secrets replaced, comments dropped (they may hold anything). */
 function redactSource(value: unknown, key: string | null): unknown {
+  // http_config.http_headers.<name>.secrets and proxy_connect_header.<name>: credentials.
+  if (key === 'secrets' && Array.isArray(value)) return value.map(() => SECRET_PLACEHOLDER);
+  if (key === 'proxy_connect_header' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(Object.keys(value).map((h) => [h, [SECRET_PLACEHOLDER]]));
+  }
   if (typeof value === 'string') {
-    if (key !== null && SECRET_KEYS.has(key)) return redactSecretValue(value);
+    if (key !== null && (SECRET_KEYS.has(key) || UNUSED_SECRET_KEYS.has(key))) return redactSecretValue(value);
     return value.replace(URL_USERINFO, `$1${SECRET_PLACEHOLDER}@`);
   }
   if (Array.isArray(value)) return value.map((v) => redactSource(v, null));
