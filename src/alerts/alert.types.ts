@@ -4,6 +4,8 @@ export enum IngestSource {
   ApiV1 = 'api_v1',
   AlertmanagerWebhook = 'alertmanager_webhook',
   Grafana = 'grafana',
+  /** Tocsin's own SLO and heartbeat alerts. */
+  Tocsin = 'tocsin',
 }
 
 /** Alertmanager's `alertStatus.state`. */

@@ -4,7 +4,7 @@ import { METRICS_REGISTRY } from '../ops/metrics.registry.js';
 
 @Injectable()
 export class AlertsMetrics {
-  /** Alerts accepted, by source (api_v2, api_v1, alertmanager_webhook, grafana). */
+  /** Alerts accepted, by source (api_v2, api_v1, alertmanager_webhook, grafana, tocsin for its own SLO alerts). */
   readonly received: Counter<'source'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {

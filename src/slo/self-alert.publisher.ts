@@ -32,7 +32,7 @@ export class SelfAlertPublisher {
     ].map((a, index) => ({ ...a, index, generatorURL: '' }));
     if (batch.length === 0) return;
 
-    await this.ingest.ingest(batch, IngestSource.ApiV1);
+    await this.ingest.ingest(batch, IngestSource.Tocsin);
     for (const d of desired) {
       if (!posted.get(d.key)?.firing) this.logger.warn({ selfAlert: d.labels }, `raised ${d.labels.alertname}`);
       await this.repo.saveSelfAlert(this.db.reader, { key: d.key, labels: d.labels, firing: true, startsAt: d.startsAt, postedAt: now });

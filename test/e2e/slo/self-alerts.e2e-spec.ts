@@ -90,6 +90,14 @@ describe('SLO self-alerts', () => {
     const [trigger] = await until(async () => triggersOf(pd, 'PoisonQueueBacklog'), (t) => t.length === 1, 30_000, 'PoisonQueueBacklog at PagerDuty');
     expect(trigger.payload?.severity).toBe('critical');
     expect((await slo(a, 'poison_queue_size')).state).toBe('breach');
+    // Tocsin's own alerts are counted under their own source, not as if posted to /api/v1/alerts.
+    const listed = (await (
+      await fetch(`${a.url}/api/v1/alerts?filter=${encodeURIComponent('alertname="PoisonQueueBacklog"')}`, { headers: a.admin })
+    ).json()) as { items: { source: string }[] };
+    expect(listed.items.map((i) => i.source)).toEqual(['tocsin']);
+    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    expect(metrics).toMatch(/^alerts_received_total\{source="tocsin"\} [1-9]/m);
+    expect(metrics).not.toMatch(/^alerts_received_total\{source="api_v1"\}/m);
 
     hook.respondWith({ status: 200, body: '' });
     const replay = await fetch(`${a.url}/api/v1/poison/replay`, {
