@@ -92,7 +92,7 @@ describe('API authentication and scopes', () => {
   });
 
   it('should list keys without secrets, with lastUsedAt', async () => {
-    const res = await fetch(`${app.url}/api/v1/keys`, { headers: app.admin });
+    const res = await fetch(`${app.url}/api/v1/keys?limit=500`, { headers: app.admin });
     const body = (await res.json()) as { items: Record<string, unknown>[] };
     expect(JSON.stringify(body)).not.toMatch(/tocsin_[A-Za-z0-9_-]{20,}/);
     expect(body.items.find((k) => k.name === 'bootstrap')).toHaveProperty('lastUsedAt');
