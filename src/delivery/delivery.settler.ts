@@ -20,14 +20,25 @@ interface Queued {
   settlement: Settlement;
   resolve(settled: boolean): void;
   reject(err: unknown): void;
+  /** Failed writes of this settle alone so far. */
+  tries: number;
 }
+
+/**
+ * Waits before writing a settle again after it failed alone (a database blip): well within the
+ * lease margin, so a finished send is settled rather than left `sending` until its lease ends
+ * and sent again. After the last one the caller gets the error (the lease then covers it).
+ */
+const RETRY_DELAYS_MS = [100, 500, 1500];
 
 /**
  * Group commit for settles: sends that finish while a settle transaction runs wait for the
  * next one, which writes all of them with one UPDATE per outcome kind and one multi-row
  * attempts INSERT. Each caller learns whether its lease still held (false: another worker has
  * the row, nothing was changed) once that transaction committed. If a batch fails, each of its
- * settles is retried alone, so one bad row cannot fail the others.
+ * settles is retried alone, so one bad row cannot fail the others; a settle that fails alone
+ * is written again a few times after short pauses (a database blip), since a finished send left
+ * unsettled is sent a second time when its lease ends.
  */
 @Injectable()
 export class DeliverySettler {
@@ -42,7 +53,7 @@ export class DeliverySettler {
 
   settle(settlement: Settlement): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ settlement, resolve, reject });
+      this.queue.push({ settlement, resolve, reject, tries: 0 });
       this.flushing ??= this.flushLoop();
     });
   }
@@ -59,7 +70,7 @@ export class DeliverySettler {
           for (const q of batch) q.resolve(settled.has(q.settlement.row.id));
         } catch (err) {
           if (batch.length === 1) {
-            batch[0].reject(err);
+            this.retryLater(batch[0], err);
             continue;
           }
           for (const q of batch) {
@@ -67,7 +78,7 @@ export class DeliverySettler {
               const settled = await this.write([q.settlement]);
               q.resolve(settled.has(q.settlement.row.id));
             } catch (e) {
-              q.reject(e);
+              this.retryLater(q, e);
             }
           }
         }
@@ -76,6 +87,20 @@ export class DeliverySettler {
       this.flushing = null;
       if (this.queue.length > 0) this.flushing = this.flushLoop();
     }
+  }
+
+  /** Queues a settle that failed alone again after a pause (others keep settling meanwhile), or gives up. */
+  private retryLater(q: Queued, err: unknown): void {
+    const delay = RETRY_DELAYS_MS[q.tries];
+    if (delay === undefined) {
+      q.reject(err);
+      return;
+    }
+    q.tries++;
+    setTimeout(() => {
+      this.queue.push(q);
+      this.flushing ??= this.flushLoop();
+    }, delay);
   }
 
   private write(settlements: readonly Settlement[]): Promise<Set<string>> {
