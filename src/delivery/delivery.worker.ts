@@ -139,7 +139,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Hands a claimed batch to the processor (rate limits and target states asked once for it). */
-  private dispatch(rows: readonly ClaimedDelivery[]): void {
+  private dispatch(claimed: readonly ClaimedDelivery[]): void {
+    // A row still in flight here came back because its lease ran out while this process worked
+    // on it (slow limiter or settle): the claim renewed the lease under the same worker id, so
+    // the send in flight still settles it. A second send beside it would page twice.
+    const rows = claimed.filter((row) => !this.inFlight.has(row.id));
+    if (rows.length < claimed.length) this.logger.warn({ deliveryIds: claimed.filter((r) => this.inFlight.has(r.id)).map((r) => r.id) }, 'claimed again while still in flight here (lease ran out); not sent twice');
     if (rows.length === 0) return;
     const entries = rows.map((row): InFlight => ({ row, abort: new AbortController(), startedAt: new Date(), done: Promise.resolve() }));
     const results = this.processor.processMany(entries.map((e) => ({ row: e.row, abort: e.abort.signal })));
