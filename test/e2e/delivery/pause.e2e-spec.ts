@@ -44,6 +44,8 @@ describe('POST /api/v1/ops/deliveries/pause', () => {
   });
 
   it('should hold every send while paused, keep inserts working, survive a restart, and send the backlog on resume', async () => {
+    // Audit rows of earlier test files (the console pauses too) are not this test's.
+    const auditBefore = (await db.query<{ max: string | null }>('SELECT max(id)::text AS max FROM audit_log')).rows[0].max ?? '0';
     const paused = await post('pause', { reason: REASON });
     expect(paused.status).toBe(200);
     expect(await paused.json()).toMatchObject({ paused: true, by: 'bootstrap', reason: REASON, since: expect.any(String) });
@@ -79,7 +81,8 @@ describe('POST /api/v1/ops/deliveries/pause', () => {
     expect(sink.requests).toHaveLength(5);
 
     const audit = await db.query<{ action: string; actor_key_name: string; details: { reason: string } }>(
-      `SELECT action, actor_key_name, details FROM audit_log WHERE action IN ('delivery.pause', 'delivery.resume') ORDER BY id`,
+      `SELECT action, actor_key_name, details FROM audit_log a WHERE action IN ('delivery.pause', 'delivery.resume') AND a.id > $1 ORDER BY a.id`,
+      [auditBefore],
     );
     expect(audit.rows.map((r) => [r.action, r.actor_key_name, r.details.reason])).toEqual([
       ['delivery.pause', 'bootstrap', REASON],
