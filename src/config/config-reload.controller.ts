@@ -2,10 +2,9 @@ import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { type AuthedRequest, Public } from '../auth/auth.decorators.js';
-import { hasScope, Scope, SYSTEM_ACTOR } from '../auth/auth.types.js';
+import { SYSTEM_ACTOR } from '../auth/auth.types.js';
+import { ReloadAccess, reloadAccess } from './config-reload.access.js';
 import { ConfigReloadService } from './config-reload.service.js';
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 @ApiTags('ops')
 @Controller('-')
@@ -17,15 +16,17 @@ export class ConfigReloadController {
   @HttpCode(200)
   @Public()
   async reload(@Req() req: AuthedRequest) {
-    const fromLoopback = LOOPBACK.test(req.socket.remoteAddress ?? '');
-    const isAdmin = req.actor !== undefined && hasScope(req.actor, Scope.Admin);
-    if (!fromLoopback && !isAdmin) {
+    const access = reloadAccess(req.socket.remoteAddress, req.actor);
+    if (access === ReloadAccess.NeedsKey) {
       throw new AppError(
-        ErrorCode.Forbidden,
-        'POST /-/reload is accepted from loopback, or with an API key that has the admin scope; or send SIGHUP to the process.',
+        ErrorCode.Unauthenticated,
+        'POST /-/reload from another host needs "Authorization: Bearer <key>" with the admin scope; or call it from loopback, or send SIGHUP to the process.',
       );
     }
-    const actor = isAdmin && req.actor ? req.actor : SYSTEM_ACTOR;
+    if (access === ReloadAccess.NeedsAdmin) {
+      throw new AppError(ErrorCode.Forbidden, 'POST /-/reload from another host needs a key with the admin scope; or call it from loopback, or send SIGHUP to the process.');
+    }
+    const actor = req.actor ?? SYSTEM_ACTOR;
     const result = await this.reloader.reload({ actor, requestId: String(req.id) }, 'http');
     if (!result.ok) {
       throw new AppError(
