@@ -82,7 +82,7 @@ describe('PostgreSQL outage during ingest', () => {
     const started = Date.now();
     const receiver = 'pg-outage-sink';
     app = await startTestApp({
-      env: { DATABASE_URL: url, TOCSIN_DELIVERY_POLL_MS: '500' },
+      env: { DATABASE_URL: url, TOCSIN_DELIVERY_POLL_MS: '500', TOCSIN_SLO: '0' },
       configYaml: `
 route:
   receiver: ${receiver}

@@ -30,7 +30,9 @@ export async function startTestApp(
   options: { clock?: Clock; env?: NodeJS.ProcessEnv; configYaml?: string; configPath?: string } = {},
 ): Promise<TestApp> {
   const configPath = options.configPath ?? (options.configYaml !== undefined ? writeConfigFile(options.configYaml) : null);
-  const env: NodeJS.ProcessEnv = { ...process.env, TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN, TOCSIN_CONFIG: configPath ?? '', ...options.env };
+  // SLO evaluation is off unless a test asks for it (`env: { TOCSIN_SLO: '1' }`): its self-alerts
+  // route to whatever receiver a test configured, and tests count what their doubles receive.
+  const env: NodeJS.ProcessEnv = { ...process.env, TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN, TOCSIN_CONFIG: configPath ?? '', TOCSIN_SLO: '0', ...options.env };
   if (!configPath && !options.env?.TOCSIN_CONFIG) delete env.TOCSIN_CONFIG;
   const running = await startTocsin({
     env,

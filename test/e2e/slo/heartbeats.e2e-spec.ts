@@ -40,8 +40,7 @@ describe('heartbeats API', () => {
   beforeAll(async () => {
     db = await psql();
     await resetSloState(db);
-    app = await startTestApp({
-      configYaml: `${BASE}
+    app = await startTestApp({ env: { TOCSIN_SLO: '1' }, configYaml: `${BASE}
 heartbeats:
   - { name: circuit-breaker, max_staleness: 10s, target: 5s, severity: critical }
   - { name: nightly-export, max_staleness: 1s, target: 500ms, severity: warning }
@@ -148,7 +147,7 @@ describe('heartbeats with source: redis', () => {
     await redis.del('circuit_breaker:state', 'circuit_breaker:history');
     process.env.REDIS_URL = redisUrl;
     app = await startTestApp({
-      env: { REDIS_URL: redisUrl },
+      env: { REDIS_URL: redisUrl, TOCSIN_SLO: '1' },
       configYaml: `${BASE}
 heartbeats:
   - { name: circuit-breaker, max_staleness: 10s, target: 5s, severity: critical, source: redis }

@@ -33,7 +33,7 @@ describe('SLO evaluation across replicas', () => {
   });
 
   it('should evaluate on exactly one of two instances, and on the other within two intervals once the first is closed', async () => {
-    apps.push(await startTestApp({ configYaml: CONFIG }), await startTestApp({ configYaml: CONFIG }));
+    apps.push(await startTestApp({ env: { TOCSIN_SLO: '1' }, configYaml: CONFIG }), await startTestApp({ env: { TOCSIN_SLO: '1' }, configYaml: CONFIG }));
     const ids = apps.map((a) => a.app.get<string>(INSTANCE_ID));
     const from = new Date();
     const counts = await until(() => evaluationsSince(db, from), (m) => [...m.values()].reduce((x, y) => x + y, 0) >= 4, 10_000, 'four evaluations');
@@ -54,7 +54,7 @@ describe('SLO evaluation across replicas', () => {
   }, 60_000);
 
   it('should hand over when the leader loses its database session (as when its process dies)', async () => {
-    apps.push(await startTestApp({ configYaml: CONFIG }));
+    apps.push(await startTestApp({ env: { TOCSIN_SLO: '1' }, configYaml: CONFIG }));
     const from = new Date();
     const before = await until(() => evaluationsSince(db, from), (m) => m.size === 1, 5_000, 'one leader');
     const leaderId = [...before.keys()][0];

@@ -77,7 +77,7 @@ describe('SLO self-alerts', () => {
     });
 
   it('should page PoisonQueueBacklog when 11 deliveries are poison, and resolve it when they are replayed', async () => {
-    app = await startTestApp({ configYaml: config() });
+    app = await startTestApp({ env: { TOCSIN_SLO: '1' }, configYaml: config() });
     const a = app;
     hook.respondWith({ status: 400, body: 'bad payload' });
     const ids = await insertBroken(db, 11);
@@ -113,7 +113,7 @@ describe('SLO self-alerts', () => {
 
   it('should page CircuitBreakerStale after 10 s without a beat (not before), and resolve it with the same dedup_key on a beat', async () => {
     const clock = new ShiftedClock(-120_000);
-    app = await startTestApp({ clock, configYaml: config() });
+    app = await startTestApp({ env: { TOCSIN_SLO: '1' }, clock, configYaml: config() });
     const a = app;
     expect((await beat(a, { state: 'OPEN' })).status).toBe(200);
     const beatAt = clock.now().getTime();
@@ -163,7 +163,7 @@ describe('SLO self-alerts', () => {
       const beatAt = clock.now().getTime();
       app = await startTestApp({
         clock,
-        env: { REDIS_URL: redisUrl },
+        env: { REDIS_URL: redisUrl, TOCSIN_SLO: '1' },
         configYaml: config({ heartbeats: '  - { name: circuit-breaker, max_staleness: 10s, target: 5s, severity: critical, source: redis }' }),
       });
       const a = app;
@@ -182,7 +182,7 @@ describe('SLO self-alerts', () => {
 
   it('should send AlertDeliveryLatencyHigh through the fallback receiver when Slack is down', async () => {
     slack.respondWith(slackWebhookReplies.serverError);
-    app = await startTestApp({ configYaml: config() });
+    app = await startTestApp({ env: { TOCSIN_SLO: '1' }, configYaml: config() });
     const a = app;
     // Five deliveries accepted 120 s after they became due: the window's P95 is above 60 s.
     await db.query(
