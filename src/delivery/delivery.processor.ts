@@ -86,7 +86,9 @@ export class DeliveryProcessor {
 
   /**
    * Decides for every item before sending: target gone → poison; no token → postponed (one
-   * UPDATE per bucket set); the rest cleared, with their targets' saved states.
+   * UPDATE per bucket set); the rest cleared, with their targets' saved states. The states are
+   * read before the tokens are taken and the postponing UPDATE does not hold the granted sends
+   * back, so a send leaves right after its token (a provider counting arrivals sees the limit).
    */
   private async clear(config: TocsinConfig, items: readonly ProcessItem[], startedAt: Date): Promise<Map<string, Cleared | Promise<ProcessResult>>> {
     const out = new Map<string, Cleared | Promise<ProcessResult>>();
@@ -111,6 +113,10 @@ export class DeliveryProcessor {
       byBuckets.set(key, entry);
     }
 
+    const states = await this.repo.targetStates(
+      this.db.reader,
+      [...byBuckets.values()].flatMap((b) => b.items.map((g) => g.item.row)),
+    );
     const going: { item: ProcessItem; send: PreparedSend }[] = [];
     for (const { buckets, items: group } of byBuckets.values()) {
       if (buckets.length === 0) {
@@ -129,19 +135,17 @@ export class DeliveryProcessor {
       const waiting = group.slice(granted);
       if (waiting.length === 0) continue;
       this.metrics.rateLimitEvents.inc({ channel: waiting[0].item.row.channel }, waiting.length);
-      const ours = await this.repo.postponeMany(
+      const postponed = this.repo.postponeMany(
         this.db.reader,
         waiting.map((w) => w.item.row.id),
         this.worker,
         waitMs,
       );
-      for (const w of waiting) out.set(w.item.row.id, Promise.resolve(ours.has(w.item.row.id) ? ProcessResult.RateLimited : ProcessResult.LostLease));
+      // Awaited by each waiting item's caller; not an unhandled rejection meanwhile.
+      postponed.catch(() => undefined);
+      for (const w of waiting) out.set(w.item.row.id, postponed.then((ours) => (ours.has(w.item.row.id) ? ProcessResult.RateLimited : ProcessResult.LostLease)));
     }
 
-    const states = await this.repo.targetStates(
-      this.db.reader,
-      going.map((g) => g.item.row),
-    );
     for (const g of going) {
       const previousState = states.get(targetStateKey(g.item.row));
       out.set(g.item.row.id, { send: g.send, ...(previousState ? { previousState } : {}) });

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { INSTANCE_ID, ROOT_LOGGER } from '../common/tokens.js';
 import { CONFIG_HOLDER, type ConfigHolder } from '../config/config.holder.js';
@@ -15,6 +16,13 @@ import { AttemptOutcome } from './delivery.types.js';
 /** At shutdown, how long sends that already returned get to settle before the rest is released. */
 const SETTLE_WAIT_MS = 5000;
 
+/** A claimed delivery waiting in this process for a free slot. */
+interface Queued {
+  row: ClaimedDelivery;
+  /** performance.now() when the claim that leased it was sent (its lease ends no sooner than this + lease). */
+  claimedAt: number;
+}
+
 interface InFlight {
   row: ClaimedDelivery;
   abort: AbortController;
@@ -25,16 +33,26 @@ interface InFlight {
 /**
  * The claim loop of one process: woken at once by NOTIFY (new or re-pended deliveries, a resume)
  * and by a slow poll, it claims as many due deliveries as it has free slots (bounded concurrency)
- * and hands each to the processor. Between claims it folds crowded chat/SMS/email targets.
+ * plus a few ahead (`prefetch`), and hands them to the processor. Rows claimed ahead wait in a
+ * local queue: a slot that frees starts the next one at once (sends that finish in the same turn
+ * start theirs as one batch) instead of waiting for a claim round trip. A queued row is sent only
+ * while its lease still covers the send and its settle (it waits at most half the lease's margin);
+ * older ones are released (sending → pending, never attempted, so no attempt row) and claiming
+ * ahead stops until a send finishes, so a stuck provider does not make the loop claim and release
+ * over and over. Between claims it folds crowded chat/SMS/email targets.
  * On shutdown it stops claiming, lets in-flight sends finish within attempt_timeout, aborts
  * the sends still running, lets the finished ones settle, and releases whatever is left
- * (sending → pending, attempt outcome `released`).
+ * (sending → pending, attempt outcome `released`); queued rows never started are released first.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running = false;
   private loopDone: Promise<void> | null = null;
   private readonly inFlight = new Map<string, InFlight>();
+  private queue: Queued[] = [];
+  private pumpScheduled = false;
+  /** False after queued rows grew stale (slots stuck); true again once a send finishes. */
+  private prefetchOk = true;
   private wakeRequested = false;
   private wakeUp: (() => void) | null = null;
   private listener: DeliveryListener | null = null;
@@ -91,8 +109,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   async whenIdle(timeoutMs = 10_000): Promise<void> {
     if (!this.running) throw new Error('the delivery worker is not running (TOCSIN_WORKERS=0, or no channel adapters)');
     const deadline = Date.now() + timeoutMs;
-    while (!(this.inFlight.size === 0 && this.lastClaimEmpty && !this.wakeRequested)) {
-      if (Date.now() > deadline) throw new Error(`delivery worker not idle after ${timeoutMs} ms (${this.inFlight.size} in flight)`);
+    while (!(this.inFlight.size === 0 && this.queue.length === 0 && this.lastClaimEmpty && !this.wakeRequested)) {
+      if (Date.now() > deadline) throw new Error(`delivery worker not idle after ${timeoutMs} ms (${this.inFlight.size} in flight, ${this.queue.length} queued)`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
         this.idleWaiters.push(() => {
@@ -110,6 +128,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     await this.listener?.stop();
     this.listener = null;
     await this.loopDone;
+    await this.releaseQueued(this.queue.splice(0), 'shutdown');
     await this.drain();
     this.logger.info({ worker: this.worker }, 'delivery worker stopped');
   }
@@ -120,13 +139,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       let claimedAll = false;
       try {
         await this.maybeCoalesce();
+        await this.releaseStale();
         const free = this.options.concurrency - this.inFlight.size;
-        if (free > 0) {
+        const room = free + (this.prefetchOk ? this.options.prefetch : 0) - this.queue.length;
+        if (room > 0) {
           const leaseMs = this.leaseMs();
-          const rows = await this.db.transaction((tx) => this.repo.claimDue(tx, this.worker, free, leaseMs));
+          const claimedAt = performance.now();
+          const rows = await this.db.transaction((tx) => this.repo.claimDue(tx, this.worker, room, leaseMs));
           this.lastClaimEmpty = rows.length === 0;
-          this.dispatch(rows);
-          claimedAll = rows.length === free;
+          this.enqueue(rows, claimedAt);
+          this.pump();
+          claimedAll = rows.length === room;
         }
       } catch (err) {
         this.logger.error({ err: { message: (err as Error).message } }, 'delivery claim failed; retrying at the next poll');
@@ -138,13 +161,80 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Hands a claimed batch to the processor (rate limits and target states asked once for it). */
-  private dispatch(claimed: readonly ClaimedDelivery[]): void {
+  /** Adds a claimed batch to the local queue. */
+  private enqueue(claimed: readonly ClaimedDelivery[], claimedAt: number): void {
     // A row still in flight here came back because its lease ran out while this process worked
     // on it (slow limiter or settle): the claim renewed the lease under the same worker id, so
     // the send in flight still settles it. A second send beside it would page twice.
-    const rows = claimed.filter((row) => !this.inFlight.has(row.id));
-    if (rows.length < claimed.length) this.logger.warn({ deliveryIds: claimed.filter((r) => this.inFlight.has(r.id)).map((r) => r.id) }, 'claimed again while still in flight here (lease ran out); not sent twice');
+    const again = claimed.filter((row) => this.inFlight.has(row.id));
+    if (again.length > 0) this.logger.warn({ deliveryIds: again.map((r) => r.id) }, 'claimed again while still in flight here (lease ran out); not sent twice');
+    const queued = new Map(this.queue.map((q) => [q.row.id, q]));
+    for (const row of claimed) {
+      if (this.inFlight.has(row.id)) continue;
+      const waiting = queued.get(row.id);
+      // Still queued here when claimed again: the claim renewed its lease; keep one entry.
+      if (waiting) waiting.claimedAt = claimedAt;
+      else this.queue.push({ row, claimedAt });
+    }
+  }
+
+  /** Starts queued rows in the free slots, as one batch; rows whose lease no longer covers a send are left for `releaseStale`. */
+  private pump(): void {
+    if (!this.running) return;
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free <= 0 || this.queue.length === 0) return;
+    const freshAfter = performance.now() - this.maxQueueMs();
+    const take: ClaimedDelivery[] = [];
+    const keep: Queued[] = [];
+    for (const q of this.queue) {
+      if (take.length < free && q.claimedAt >= freshAfter) take.push(q.row);
+      else keep.push(q);
+    }
+    this.queue = keep;
+    this.dispatch(take);
+  }
+
+  /** Pumps once the sends finishing in this turn of the event loop have all freed their slots. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Releases queued rows that waited too long for a slot, and stops claiming ahead until a send finishes. */
+  private async releaseStale(): Promise<void> {
+    if (this.queue.length === 0) return;
+    const freshAfter = performance.now() - this.maxQueueMs();
+    const stale = this.queue.filter((q) => q.claimedAt < freshAfter);
+    if (stale.length === 0) return;
+    const ids = new Set(stale.map((q) => q.row.id));
+    this.queue = this.queue.filter((q) => !ids.has(q.row.id));
+    this.prefetchOk = false;
+    await this.releaseQueued(stale, 'waited too long for a free slot');
+  }
+
+  /** Puts claimed rows that were never started back to `pending` (guarded by our claim); no attempt happened. */
+  private async releaseQueued(rows: readonly Queued[], why: string): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      const released = await this.db.transaction((tx) =>
+        this.repo.release(
+          tx,
+          rows.map((q) => q.row.id),
+          this.worker,
+        ),
+      );
+      this.logger.info({ released: released.length }, `claimed deliveries released before their send (${why})`);
+    } catch (err) {
+      this.logger.error({ err: { message: (err as Error).message } }, 'could not release queued deliveries; their leases will expire');
+    }
+  }
+
+  /** Hands a batch to the processor (rate limits and target states asked once for it). */
+  private dispatch(rows: readonly ClaimedDelivery[]): void {
     if (rows.length === 0) return;
     const entries = rows.map((row): InFlight => ({ row, abort: new AbortController(), startedAt: new Date(), done: Promise.resolve() }));
     const results = this.processor.processMany(entries.map((e) => ({ row: e.row, abort: e.abort.signal })));
@@ -160,6 +250,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         )
         .finally(() => {
           this.inFlight.delete(row.id);
+          this.prefetchOk = true;
+          this.schedulePump();
           this.wake();
         });
       this.inFlight.set(row.id, entry);
@@ -206,6 +298,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private leaseMs(): number {
     const timeout = this.config.current().delivery.attempt_timeout_ms;
     return timeout + Math.max(5000, timeout);
+  }
+
+  /**
+   * How long a claimed row may wait here for a slot: half the lease's margin over the attempt
+   * timeout, so the other half still covers the rate-limit ask, the send's own margin and the settle.
+   */
+  private maxQueueMs(): number {
+    const timeout = this.config.current().delivery.attempt_timeout_ms;
+    return Math.max(5000, timeout) / 2;
   }
 
   /** Lets in-flight sends finish within attempt_timeout, aborts the rest, lets finished sends settle, releases what is left. */
