@@ -27,7 +27,7 @@ export interface ChannelAttemptRow {
  * A config whose root sends to a log receiver and whose child routes send alerts labelled
  * `to="<receiver>"` to that receiver. `receivers` is YAML of the receiver list items.
  */
-export function channelsConfigYaml(receiverNames: readonly string[], receivers: string, extra = ''): string {
+export function channelsConfigYaml(receiverNames: readonly string[], receivers: string, extra = '', maxAttempts = 4): string {
   const routes = receiverNames.map((name) => `    - matchers: ['to="${name}"']\n      receiver: ${name}`).join('\n');
   return `
 route:
@@ -39,7 +39,7 @@ route:
   routes:
 ${routes}
 delivery:
-  max_attempts: 4
+  max_attempts: ${maxAttempts}
   initial_backoff: 50ms
   max_backoff: 200ms
   attempt_timeout: 2s
