@@ -20,13 +20,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createBenchDatabase, freePort, ROOT } from './bench-support.js';
+import { cpuPercent, cpuSample, createBenchDatabase, freePort, openLoop, option, percentile, ROOT, sleep, tocsinEntryArgs, WebhookSink } from './bench-support.js';
 
 const TOKEN = 'tocsin_bench_admin_token_compare_0000000000';
 const TICK_MS = 50;
@@ -34,10 +31,6 @@ const DRAIN_TIMEOUT_MS = 120_000;
 const P99_GOAL_MS = 150;
 const ALERTMANAGER = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const numbers = (s: string) =>
   s
     .split(',')
@@ -49,83 +42,9 @@ const memorySteps = numbers(option('memory', '1000,10000,100000'));
 const backlog = Number(option('backlog', '20000'));
 const concurrency = option('concurrency', '');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuSample(): { busy: number; total: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - f[3] - (f[4] ?? 0), total };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
-}
-
-/** One webhook sink for both systems: arrivals per alertname and latencies per step. */
-class Sink {
-  readonly latencies = new Map<string, number[]>();
-  readonly arrivals = new Map<string, number>();
-  readonly uniquePerStep = new Map<string, number>();
-  lastArrival = 0;
-  private server: Server | null = null;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const now = Date.now();
-        try {
-          const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-            alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
-          };
-          for (const a of payload.alerts) {
-            if (a.status !== 'firing') continue;
-            const name = a.labels.alertname;
-            const step = a.labels.bench_step;
-            const seen = this.arrivals.get(name) ?? 0;
-            this.arrivals.set(name, seen + 1);
-            if (!step) continue;
-            if (seen === 0) this.uniquePerStep.set(step, (this.uniquePerStep.get(step) ?? 0) + 1);
-            const sent = Number(a.annotations.sent_at_ms);
-            if (Number.isFinite(sent) && seen === 0) {
-              const list = this.latencies.get(step) ?? [];
-              list.push(now - sent);
-              this.latencies.set(step, list);
-            }
-          }
-          this.lastArrival = now;
-        } catch {
-          // not a webhook payload
-        }
-        res.writeHead(200).end();
-      });
-    });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((done) => this.server?.listen(0, '127.0.0.1', done));
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
-  }
-
-  unique(step: string): number {
-    return this.uniquePerStep.get(step) ?? 0;
-  }
-
-  duplicates(step: string): number {
-    let n = 0;
-    for (const [name, count] of this.arrivals) if (name.startsWith(`${step}-`)) n += count - 1;
-    return n;
-  }
-
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((done) => this.server?.close(() => done()));
-  }
 }
 
 interface System {
@@ -173,8 +92,7 @@ async function startTocsin(dbUrl: string, sinkUrl: string): Promise<System> {
 `,
   );
   const port = await freePort();
-  const entry = pathToFileURL(join(ROOT, 'dist', 'src', 'main.js')).href;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(entry)}); await main();`], {
+  const child = spawn(process.execPath, tocsinEntryArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -247,36 +165,10 @@ interface StepResult {
   cpu: number;
 }
 
-async function runStep(sys: System, sink: Sink, rate: number): Promise<StepResult> {
+async function runStep(sys: System, sink: WebhookSink, rate: number): Promise<StepResult> {
   const step = `cmp${sys.name[0]}${rate}x${randomBytes(3).toString('hex')}`;
   const cpuStart = cpuSample();
-  const started = Date.now();
-  const total = Math.round(rate * seconds);
-  let posted = 0;
-  let accepted = 0;
-  let failed = 0;
-  const inFlight: Promise<void>[] = [];
-  await new Promise<void>((done) => {
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.round(((Date.now() - started) / 1000) * rate));
-      const count = due - posted;
-      if (count > 0) {
-        const from = posted;
-        posted = due;
-        inFlight.push(
-          post(sys, benchAlerts(step, from, count)).then(
-            () => void (accepted += count),
-            () => void (failed += count),
-          ),
-        );
-      }
-      if (posted >= total) {
-        clearInterval(timer);
-        done();
-      }
-    }, TICK_MS);
-  });
-  await Promise.all(inFlight);
+  const { started, accepted, failed } = await openLoop(rate, seconds, TICK_MS, (from, count) => post(sys, benchAlerts(step, from, count)));
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   while (sink.unique(step) < accepted && Date.now() < deadline) await sleep(50);
   // Late duplicates (a second notification of the same group) would arrive within a group_interval.
@@ -295,12 +187,12 @@ async function runStep(sys: System, sink: Sink, rate: number): Promise<StepResul
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    cpu: (100 * (cpuEnd.busy - cpuStart.busy)) / Math.max(1, cpuEnd.total - cpuStart.total),
+    cpu: cpuPercent(cpuStart, cpuEnd),
   };
 }
 
 /** Pause, post `n` alerts, resume: deliveries per second until the sink has them all. */
-async function claimRate(sys: System, sink: Sink, n: number): Promise<number> {
+async function claimRate(sys: System, sink: WebhookSink, n: number): Promise<number> {
   const reason = { reason: 'benchmark: claim rate over a paused backlog' };
   const ops = async (what: string) => {
     const res = await fetch(`${sys.url}/api/v1/ops/deliveries/${what}`, {
@@ -368,7 +260,7 @@ function maxAtGoal(rows: readonly StepResult[]): number {
 
 async function main(): Promise<void> {
   const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
-  const sink = new Sink();
+  const sink = new WebhookSink({ firingOnly: true, firstArrivalLatencyOnly: true, keepAliveTimeoutMs: 60_000 });
   const sinkUrl = await sink.start();
   const db = await createBenchDatabase('tocsin_bench_compare');
   const results = new Map<string, StepResult[]>([

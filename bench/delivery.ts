@@ -15,23 +15,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cpuPercent, cpuSample, createBenchDatabase, freePort, openLoop, option, percentile, ROOT, tocsinEntryArgs, WebhookSink } from './bench-support.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'tocsin_bench_admin_token_delivery_00000000';
 const TICK_MS = 50;
 const DRAIN_TIMEOUT_MS = 180_000;
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const seconds = Number(option('seconds', '10'));
 const profileDir = option('profile', '');
 const rates = option('rates', '100,500,1000,2000')
@@ -39,116 +32,10 @@ const rates = option('rates', '100,500,1000,2000')
   .map((r) => Number(r.trim()))
   .filter((r) => r > 0);
 
-interface CpuSample {
-  busy: number;
-  total: number;
-}
-
-/** The machine's aggregate CPU counters (first line of /proc/stat), in jiffies. */
-function cpuSample(): CpuSample {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = fields[3] + (fields[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
-function cpuPercent(from: CpuSample, to: CpuSample): number {
-  const total = to.total - from.total;
-  return total > 0 ? (100 * (to.busy - from.busy)) / total : 0;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
+/** DATABASE_URL when set (kept), else a fresh database on BENCH_PG (dropped afterwards). */
 async function database(): Promise<{ url: string; drop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, drop: async () => undefined };
-  const server = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `tocsin_bench_delivery_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-/** What the sink saw of one step: arrival latencies and arrivals per alertname. */
-class Sink {
-  readonly latencies = new Map<string, number[]>();
-  readonly arrivals = new Map<string, number>();
-  lastArrival = 0;
-  private server: Server | null = null;
-
-  async start(): Promise<string> {
-    this.server = createHttpServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const now = Date.now();
-        try {
-          const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-            alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }>;
-          };
-          for (const a of payload.alerts) {
-            const name = a.labels.alertname;
-            const step = a.labels.bench_step;
-            this.arrivals.set(name, (this.arrivals.get(name) ?? 0) + 1);
-            const sent = Number(a.annotations.sent_at_ms);
-            if (step && Number.isFinite(sent)) {
-              const list = this.latencies.get(step) ?? [];
-              list.push(now - sent);
-              this.latencies.set(step, list);
-            }
-          }
-          this.lastArrival = now;
-        } catch {
-          // not a webhook payload: ignored
-        }
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((done) => this.server?.listen(0, '127.0.0.1', done));
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
-  }
-
-  uniqueFor(step: string): number {
-    let n = 0;
-    for (const name of this.arrivals.keys()) if (name.startsWith(`${step}-`)) n++;
-    return n;
-  }
-
-  duplicatesFor(step: string): number {
-    let n = 0;
-    for (const [name, count] of this.arrivals) if (name.startsWith(`${step}-`)) n += count - 1;
-    return n;
-  }
-
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((done) => this.server?.close(() => done()));
-  }
+  return createBenchDatabase('tocsin_bench_delivery');
 }
 
 interface StepResult {
@@ -183,44 +70,19 @@ async function postBatch(url: string, step: string, from: number, count: number)
   return count;
 }
 
-async function runStep(url: string, sink: Sink, rate: number): Promise<StepResult> {
+async function runStep(url: string, sink: WebhookSink, rate: number): Promise<StepResult> {
   const step = `bench${rate}x${randomBytes(2).toString('hex')}`;
   const cpuStart = cpuSample();
-  const started = Date.now();
-  const total = Math.round(rate * seconds);
-  let posted = 0;
-  let accepted = 0;
-  let postErrors = 0;
-  const inFlight: Array<Promise<void>> = [];
-  // Open loop: each tick posts what is due by now, measured from the start (no catch-up skew).
-  await new Promise<void>((done) => {
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.round(((Date.now() - started) / 1000) * rate));
-      const count = due - posted;
-      if (count > 0) {
-        const from = posted;
-        posted = due;
-        inFlight.push(
-          postBatch(url, step, from, count).then(
-            (n) => void (accepted += n),
-            () => void (postErrors += count),
-          ),
-        );
-      }
-      if (posted >= total) {
-        clearInterval(timer);
-        done();
-      }
-    }, TICK_MS);
-  });
-  await Promise.all(inFlight);
+  const { started, posted, accepted, failed: postErrors } = await openLoop(rate, seconds, TICK_MS, (from, count) =>
+    postBatch(url, step, from, count),
+  );
   const ingestDone = Date.now();
   const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (sink.uniqueFor(step) < accepted && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
+  while (sink.unique(step) < accepted && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
   const lastArrival = sink.lastArrival;
   const cpuEnd = cpuSample();
   const latencies = [...(sink.latencies.get(step) ?? [])].sort((a, b) => a - b);
-  const delivered = sink.uniqueFor(step);
+  const delivered = sink.unique(step);
   return {
     target: rate,
     posted,
@@ -229,7 +91,7 @@ async function runStep(url: string, sink: Sink, rate: number): Promise<StepResul
     ingestRate: accepted / ((ingestDone - started) / 1000),
     deliveredRate: delivered / ((lastArrival - started) / 1000),
     delivered,
-    duplicates: sink.duplicatesFor(step),
+    duplicates: sink.duplicates(step),
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
@@ -253,7 +115,7 @@ function table(rows: readonly StepResult[]): string {
 async function main(): Promise<void> {
   const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
   const db = await database();
-  const sink = new Sink();
+  const sink = new WebhookSink();
   const sinkUrl = await sink.start();
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-delivery-'));
   const configPath = join(dir, 'tocsin.yml');
@@ -275,14 +137,10 @@ receivers:
   );
   const port = await freePort();
   let stderr = '';
-  // What bin/start.js runs once a build is there, without its check for the web console's build
-  // (the benchmark needs only the service build that `npm run build` puts in dist/).
-  const entry = pathToFileURL(join(ROOT, 'dist', 'src', 'main.js')).href;
-  const launcher = `const { main } = await import(${JSON.stringify(entry)}); await main();`;
   const profileArgs = profileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', pathToFileURL(join(ROOT, 'bench', 'tools', 'count-queries.mjs')).href]
     : [];
-  const child: ChildProcess = spawn(process.execPath, [...profileArgs, '--input-type=module', '-e', launcher], {
+  const child: ChildProcess = spawn(process.execPath, [...profileArgs, ...tocsinEntryArgs()], {
     cwd: ROOT,
     env: { ...process.env, ...(profileDir ? { TOCSIN_QUERY_COUNT_FILE: join(profileDir, 'queries.json') } : {}), DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', TOCSIN_ADMIN_TOKEN: TOKEN, TOCSIN_CONFIG: configPath, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -15,12 +15,10 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { createBenchDatabase, freePort, ROOT, waitReady, writeTempConfig } from './bench-support.js';
+import { createBenchDatabase, freePort, option, ROOT, waitReady, writeTempConfig } from './bench-support.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
-const seconds = Number(args.get('seconds') ?? 10);
-const connections = Number(args.get('connections') ?? 16);
+const seconds = Number(option('seconds', '10'));
+const connections = Number(option('connections', '16'));
 const TOKEN = 'tocsin_bench_admin_token_000000000000000000';
 
 let seq = 0;
