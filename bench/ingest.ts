@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -61,6 +61,7 @@ async function run(url: string, perRequest: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
   const db = await createBenchDatabase('tocsin_bench_ingest');
   const port = await freePort();
   const config = writeTempConfig('route: { receiver: sink, group_wait: 30s }\nreceivers: [{ name: sink, log_configs: [{}] }]\n');
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       `## Ingest — ${new Date().toISOString()}`,
       '',
       `Command: \`npm run bench -- ingest --seconds ${seconds} --connections ${connections}\``,
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Tocsin ${pkg.version}; PostgreSQL on 127.0.0.1, delivery workers off; each alert its own group.`,
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Tocsin ${pkg.version}; PostgreSQL on 127.0.0.1, delivery workers off; each alert its own group; load average before the run: ${loadBefore}.`,
       `Rows in \`alerts\` afterwards: ${stored} (every 2xx alert is stored).`,
       '',
       table,
