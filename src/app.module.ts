@@ -42,7 +42,6 @@ export interface AppDeps {
   env: NodeJS.ProcessEnv;
 }
 
-export { INSTANCE_ID, ROOT_LOGGER };
 
 /**
  * What every domain module may inject without importing it: the database, clock, metrics
