@@ -68,7 +68,7 @@ export class FieldResolver {
     }
   }
 
-  /** Warns for each Alertmanager key that is set but not implemented. */
+  /** Warns for each Alertmanager key that is set but that Tocsin does not act on. */
   warnUnimplemented(path: readonly PathSegment[], raw: unknown, keys: readonly string[]): void {
     if (raw === null || typeof raw !== 'object') return;
     const obj = raw as Record<string, unknown>;
