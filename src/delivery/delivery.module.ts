@@ -20,7 +20,8 @@ import { SharedRateLimiter } from './rate-limit/shared-rate-limiter.js';
 /**
  * The delivery engine: claim loop, sends, retries, poison, rate limits, coalescing, pause.
  * Environment (read once at start): TOCSIN_WORKERS=0 turns the loop off in this process,
- * TOCSIN_DELIVERY_CONCURRENCY, TOCSIN_DELIVERY_PREFETCH, TOCSIN_DELIVERY_POLL_MS, REDIS_URL.
+ * TOCSIN_DELIVERY_CONCURRENCY, TOCSIN_DELIVERY_PREFETCH, TOCSIN_DELIVERY_POLL_MS, TOCSIN_RATE_LIMIT_MARGIN_MS,
+ * REDIS_URL.
  */
 @Module({
   controllers: [DeliveryOpsController],

@@ -14,6 +14,13 @@ export interface DeliveryOptions {
   pollMs: number;
   /** How often a process looks for crowded targets to coalesce (default 500 ms). */
   coalesceEveryMs: number;
+  /**
+   * TOCSIN_RATE_LIMIT_MARGIN_MS: each rate-limit bucket is held this much refill below its
+   * configured burst (never below one token), so sends that reach the provider up to this much
+   * later than others taken after them still arrive within the configured bucket (default 150;
+   * 0 uses the full burst).
+   */
+  rateLimitMarginMs: number;
   /** REDIS_URL: rate-limit buckets in Redis instead of PostgreSQL. */
   redisUrl: string | null;
 }
@@ -38,6 +45,7 @@ export function deliveryOptionsFrom(env: NodeJS.ProcessEnv): DeliveryOptions {
     prefetch: nonNegativeInt(env.TOCSIN_DELIVERY_PREFETCH, Math.ceil(concurrency / 4)),
     pollMs: positiveInt(env.TOCSIN_DELIVERY_POLL_MS, 1000),
     coalesceEveryMs: positiveInt(env.TOCSIN_COALESCE_EVERY_MS, 500),
+    rateLimitMarginMs: nonNegativeInt(env.TOCSIN_RATE_LIMIT_MARGIN_MS, 150),
     redisUrl: env.REDIS_URL ? env.REDIS_URL : null,
   };
 }

@@ -9,6 +9,7 @@ import type { TocsinConfig } from '../config/config.types.js';
 import { Database } from '../db/database.service.js';
 import { DELIVERY_TRANSPORT, type DeliveryTransport, type PreparedSend } from './delivery-transport.js';
 import { DeliveryMetrics, DeliveryMetricOutcome } from './delivery.metrics.js';
+import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery.options.js';
 import { type AttemptRecord, type ClaimedDelivery, DeliveryRepository, targetStateKey } from './delivery.repository.js';
 import { DeliverySettler, SettleKind } from './delivery.settler.js';
 import { AttemptOutcome } from './delivery.types.js';
@@ -62,6 +63,7 @@ export class DeliveryProcessor {
     @Inject(INSTANCE_ID) private readonly worker: string,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(RETRY_RANDOM) private readonly random: RandomSource,
+    @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
   ) {}
 
   /** `abort` fires on shutdown; the caller releases the row before firing it. */
@@ -106,7 +108,13 @@ export class DeliveryProcessor {
         continue;
       }
       const channelConfig = config.channels[row.channel];
-      const buckets = bucketsFor(row.channel, row.recipient, channelConfig.rate_limit, channelConfig.global_rate_limit);
+      const buckets = bucketsFor(
+        row.channel,
+        row.recipient,
+        channelConfig.rate_limit,
+        channelConfig.global_rate_limit,
+        this.options.rateLimitMarginMs,
+      );
       const key = buckets.map((b) => b.key).join('\u0000');
       const entry = byBuckets.get(key) ?? { buckets, items: [] };
       entry.items.push({ item, send: sender });

@@ -8,11 +8,12 @@ const BATCH = 100;
 const RATE_PER_S = 100;
 const BURST = 20;
 /**
- * A send reaches the double some time after its token was taken (three services, PostgreSQL and
- * jest on two cores; a cold process's first sends are the slowest, ~100-300 ms measured), so a
- * window of arrivals may hold the tokens of a window that much longer.
+ * A send reaches the double some time after its token was taken, and that delay varies (three
+ * services, PostgreSQL and jest on two cores; a cold process's first sends are the slowest). The
+ * engine absorbs it: each bucket is held TOCSIN_RATE_LIMIT_MARGIN_MS (default 150 ms) of refill
+ * below its burst, so the double must see the configured bucket itself, with no allowance here.
  */
-const ARRIVAL_JITTER_MS = 300;
+const ARRIVAL_JITTER_MS = 0;
 
 describe('three replicas on one database, one SIGKILLed halfway', () => {
   let sink: WebhookSinkDouble;
@@ -60,7 +61,7 @@ describe('three replicas on one database, one SIGKILLed halfway', () => {
     expect([...seen.keys()].filter((f) => !fingerprints.has(f))).toEqual([]);
     expect([...seen].filter(([, n]) => n > 2)).toEqual([]);
 
-    // Token bucket: at most burst + rate × (window + arrival jitter) sends in any window, plus one token for bucket edges.
+    // Token bucket as the provider counts it: at most burst + rate × window arrivals in any window, plus one token for bucket edges.
     const arrivals = sink.requests
       .filter((r) => (r.json as WebhookV4Payload | undefined)?.receiver === receiver)
       .map((r) => r.receivedAt.getTime())

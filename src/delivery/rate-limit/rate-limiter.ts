@@ -41,21 +41,37 @@ export interface RateLimiter {
 
 export const RATE_LIMITER = Symbol('RateLimiter');
 
-/** The buckets one delivery to `recipient` over `channel` needs. */
+/**
+ * The buckets one delivery to `recipient` over `channel` needs. `arrivalMarginMs` holds each
+ * bucket that much refill below its configured capacity (never below one token): a send reaches
+ * the provider some time after its token was taken, and that delay varies (a cold process, a
+ * busy event loop, the provider's own), so sends whose tokens were taken over a span can arrive
+ * within a span up to the variation shorter. With the margin at least that variation, arrivals
+ * at the provider stay within the configured bucket (burst + rate × window); the long-run rate is
+ * unchanged, only the burst a full bucket allows shrinks, by rate × margin tokens.
+ */
 export function bucketsFor(
   channel: Channel,
   recipient: string,
   limit: RateLimitConfig,
   global: GlobalRateLimitConfig | null,
+  arrivalMarginMs = 0,
 ): BucketSpec[] {
   const buckets: BucketSpec[] = [];
   if (limit.rate > 0 && limit.per_ms > 0) {
-    buckets.push({ key: `target:${channel}:${recipient}`, ratePerMs: limit.rate / limit.per_ms, burst: Math.max(1, limit.burst) });
+    const ratePerMs = limit.rate / limit.per_ms;
+    buckets.push({ key: `target:${channel}:${recipient}`, ratePerMs, burst: withMargin(Math.max(1, limit.burst), ratePerMs, arrivalMarginMs) });
   }
   if (global && global.rate > 0 && global.per_ms > 0) {
-    buckets.push({ key: `global:${channel}`, ratePerMs: global.rate / global.per_ms, burst: Math.max(1, Math.ceil(global.rate)) });
+    const ratePerMs = global.rate / global.per_ms;
+    buckets.push({ key: `global:${channel}`, ratePerMs, burst: withMargin(Math.max(1, Math.ceil(global.rate)), ratePerMs, arrivalMarginMs) });
   }
   return buckets;
+}
+
+/** A capacity lowered by `marginMs` of refill, never below one token. */
+export function withMargin(burst: number, ratePerMs: number, marginMs: number): number {
+  return Math.max(1, burst - ratePerMs * Math.max(0, marginMs));
 }
 
 /** Milliseconds until a bucket holding `tokens` has one whole token. */
