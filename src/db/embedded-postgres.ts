@@ -222,7 +222,14 @@ async function initialise(binaries: string, dataDir: string, runAs: RunAs | null
 /** Starts `postgres` and resolves once a connection succeeds; rejects with its output if it exits or the deadline passes. */
 async function startServer(binaries: string, dataDir: string, port: number, url: string, runAs: RunAs | null, log: Logger): Promise<ChildProcess> {
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'];
-  const child = spawn(join(binaries, 'bin', 'postgres'), args, { ...(runAs ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl+C in the terminal reaches Tocsin only, which drains its work
+  // and then stops the server itself.
+  const child = spawn(join(binaries, 'bin', 'postgres'), args, {
+    ...(runAs ?? {}),
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const output = collect(child, log);
   const state: { exit: Exit | null } = { exit: null };
   void exited(child).then((e) => (state.exit = e));
