@@ -10,8 +10,8 @@ import pg from 'pg';
 /** The repository root (bench files run from dist/bench/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const server = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** A new, empty database on `server` (a postgres:// URL), with a function that drops it. */
+export async function createDatabaseOn(server: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
@@ -28,6 +28,11 @@ export async function createBenchDatabase(prefix: string): Promise<{ url: string
       await c.end();
     },
   };
+}
+
+/** A fresh database for one benchmark on BENCH_PG (default: the local server). */
+export function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  return createDatabaseOn(process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres', prefix);
 }
 
 export function freePort(): Promise<number> {
